@@ -1,0 +1,3 @@
+from fairbench.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""The ``fairbench`` command: run, tasks, models, show.
+
+User errors (bad model, task, file, data) print one line and exit 2; Ctrl-C exits 130 and
+keeps every results file already written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from fairbench.errors import UserError
+
+
+def _offline(allow_download: bool) -> None:
+    # Offline unless asked: no hub look-ups at all (otherwise each load tries DNS first).
+    if not allow_download:
+        for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
+            os.environ.setdefault(var, "1")
+    os.environ.setdefault("WANDB_MODE", "disabled")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from fairbench.models import load_lm, resolve_model
+    from fairbench.report import format_results
+    from fairbench.runner import Settings, run
+    from fairbench.tasks import resolve_tasks
+
+    if args.limit is not None and args.limit < 1:
+        raise UserError("--limit must be a positive number of items")
+    if args.batch_size < 1:
+        raise UserError("--batch-size must be at least 1")
+    tasks = resolve_tasks(args.tasks, lang=args.lang)
+    model = resolve_model(args.model, allow_download=args.allow_download)
+    settings = Settings(seed=args.seed, limit=args.limit, batch_size=args.batch_size, device=args.device,
+                        dtype=args.dtype, lang=args.lang, bootstrap_iters=args.bootstrap_iters)
+    print(f"loading {model.spec} ...", file=sys.stderr, flush=True)
+    _seed_everything(args.seed)
+    lm = load_lm(model, device=args.device, dtype=args.dtype, batch_size=args.batch_size,
+                 allow_download=args.allow_download)
+    path, results = run(lm, model, tasks, settings=settings, output=Path(args.output))
+    if getattr(lm, "rank", 0) == 0:
+        print(format_results(results))
+        print(f"\nresults: {path}\nsamples: {path.parent / results['samples_file']}")
+    return 0
+
+
+def _seed_everything(seed: int) -> None:
+    import random
+
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from fairbench.metrics import FORMAT_METRICS
+    from fairbench.report import _table
+    from fairbench.tasks import BUILTIN, resolve_tasks
+
+    rows = []
+    for name in BUILTIN:
+        for lang in ("en", "hi"):
+            try:
+                (t,) = resolve_tasks(name, lang=lang)
+            except UserError as e:
+                rows.append([name, "-", lang, "-", "-", f"unavailable: {e}"])
+                continue
+            groups = t.groups
+            shown = ", ".join(groups[:6]) + (f", ... ({len(groups)})" if len(groups) > 6 else "")
+            metrics = ", ".join(m.name for m in FORMAT_METRICS[t.fmt])
+            rows.append([name, t.fmt, lang, str(len(t.rows)), metrics, shown])
+    print(_table(["task", "format", "lang", "items", "metrics (headline first)", "groups"], rows))
+    print("\ngroups of tasks: caste, religion, all; or pass a CrowS-Pairs/BBQ .csv/.jsonl file")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from fairbench.models import ALIASES, resolve_model
+
+    for name, alias in ALIASES.items():
+        try:
+            ms = resolve_model(name)
+            state = f"installed ({ms.path})"
+        except UserError:
+            state = f"not installed: {alias.install}"
+        print(f"{name}: {alias.description}\n    {state}")
+    print("\nalso: a .gguf file, a local Hugging Face model folder, an HF id in the local cache "
+          "(--allow-download to fetch), or an lm-eval backend string such as "
+          "hf:pretrained=PATH or vllm:pretrained=PATH,tensor_parallel_size=2")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from fairbench.report import format_results
+    from fairbench.results import load_results
+
+    print(format_results(load_results(args.results)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="fairbench", description="Caste and religion bias evaluation for language models.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="evaluate a model on tasks")
+    r.add_argument("--model", default="smollm2-135m", help="alias, .gguf, model folder, HF id or lm-eval backend:args")
+    r.add_argument("--tasks", default="caste", help="comma-separated: caste, religion, caste_pairs, ..., all, or a file")
+    r.add_argument("--lang", default="en", help="prompt language of the built-in sets: en or hi")
+    r.add_argument("--output", default="results", help="folder for the results JSON and samples JSONL")
+    r.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto")
+    r.add_argument("--dtype", default="auto", help="float32, bfloat16, float16 or auto (the checkpoint's)")
+    r.add_argument("--batch-size", type=int, default=8)
+    r.add_argument("--seed", type=int, default=1234)
+    r.add_argument("--limit", type=int, default=None, help="evaluate only the first N items of each task")
+    r.add_argument("--bootstrap-iters", type=int, default=1000)
+    r.add_argument("--allow-download", action="store_true", help="allow fetching a model from the Hugging Face hub")
+    r.set_defaults(fn=cmd_run)
+
+    sub.add_parser("tasks", help="list tasks with format, size, groups and metrics").set_defaults(fn=cmd_tasks)
+    sub.add_parser("models", help="list model aliases").set_defaults(fn=cmd_models)
+    s = sub.add_parser("show", help="print the table of a results JSON again")
+    s.add_argument("results")
+    s.set_defaults(fn=cmd_show)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _offline(getattr(args, "allow_download", False))
+    try:
+        return args.fn(args)
+    except UserError as e:
+        print(f"fairbench: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("fairbench: interrupted; results of finished tasks are kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

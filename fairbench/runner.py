@@ -1,0 +1,161 @@
+"""One evaluation run: tasks through lm-eval on one LM, then fairbench's metrics and files.
+
+Data flows one way: the LM (possibly wrapped by a mitigation) answers lm-eval's requests; the
+per-item records lm-eval logs are the only input to the metrics; the metrics go to the results
+file. The results and samples files are rewritten (atomically) after every task, so an
+interrupted run keeps every finished task.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from fairbench.errors import UserError
+from fairbench.metrics import FORMAT_METRICS, evaluate, to_columns
+from fairbench.models.registry import ModelSpec
+from fairbench.results import SCHEMA_VERSION, versions, write_json, write_jsonl
+from fairbench.tasks.registry import TaskSpec
+
+# the key each format is disaggregated by: pairs and QA items are about a group; masked
+# generation prompts name no group, so they are broken down by domain
+BY = {"pairs": "group", "qa": "group", "gen": "domain"}
+
+
+@dataclass
+class Settings:
+    seed: int = 1234
+    limit: int | None = None
+    batch_size: int = 8
+    device: str = "auto"
+    dtype: str = "auto"
+    lang: str = "en"
+    bootstrap_iters: int = 1000
+    ci_level: float = 0.95
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "extra"} | self.extra
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:60] or "model"
+
+
+def _records(task: TaskSpec, samples: list[dict]) -> list[dict]:
+    """Per-item rows for the samples file, from lm-eval's logged samples."""
+    key = FORMAT_METRICS[task.fmt][0].name  # every metric of a format logs the same record
+    rows = []
+    for s in sorted(samples, key=lambda s: s["doc_id"]):
+        doc = s["doc"]
+        rows.append({"task": task.name, "id": doc["id"], "group": doc.get("group", ""),
+                     "domain": doc.get("domain", ""), "record": s[key]})
+    return rows
+
+
+def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
+    """Metrics with CIs, overall and per group, for one task's per-item rows."""
+    metrics = FORMAT_METRICS[task.fmt]
+    by = BY[task.fmt]
+    cols = to_columns(task.fmt, [r["record"] for r in rows])
+    scored = evaluate(metrics, cols, [r[by] for r in rows], iters=settings.bootstrap_iters,
+                      seed=settings.seed, level=settings.ci_level)
+    return {
+        "lm_eval_task": task.lm_eval_name,
+        "format": task.fmt,
+        "data": {"path": str(task.data_path), "sha256": task.data_sha256, "n_rows": len(task.rows), "lang": task.lang},
+        "n": len(rows),
+        "headline": metrics[0].name,
+        "metrics": scored["metrics"],
+        "by": by,
+        "groups": scored["groups"],
+    }
+
+
+def _check_generations(task: TaskSpec, rows: list[dict]) -> None:
+    if task.fmt != "gen":
+        return
+    empty = sum(r["record"]["empty"] for r in rows)
+    if rows and empty == len(rows):
+        raise UserError(
+            f"{task.name}: all {len(rows)} generations are empty; the model stops at once "
+            "(check its chat template and stop strings)"
+        )
+    if empty:
+        print(f"warning: {task.name}: {empty} of {len(rows)} generations are empty (reported as empty_rate)", file=sys.stderr)
+
+
+def run(
+    lm,
+    model: ModelSpec,
+    tasks: list[TaskSpec],
+    *,
+    settings: Settings,
+    output: Path,
+    mitigation: dict | None = None,
+) -> tuple[Path, dict]:
+    """Evaluate ``tasks`` on ``lm``; returns (results path, results dict)."""
+    import lm_eval
+    from lm_eval.tasks import TaskManager
+
+    from fairbench.tasks.paths import TASK_DIR
+
+    started = time.time()
+    stamp = datetime.now(timezone.utc)
+    run_id = f"{_slug(model.spec)}_{stamp:%Y%m%d-%H%M%S}"
+    results_path = output / f"{run_id}.json"
+    samples_path = output / f"{run_id}.samples.jsonl"
+    results = {
+        "schema_version": SCHEMA_VERSION,
+        "status": "incomplete",
+        "run_id": run_id,
+        "created": stamp.isoformat(timespec="seconds"),
+        "wall_time_s": 0.0,
+        "versions": versions(),
+        "model": model.to_dict(),
+        "mitigation": mitigation,
+        "settings": settings.to_dict(),
+        "samples_file": samples_path.name,
+        "tasks": {},
+    }
+    manager = TaskManager(include_path=str(TASK_DIR), include_defaults=False, verbosity="ERROR")
+    all_rows: list[dict] = []
+    main = getattr(lm, "rank", 0) == 0
+    for i, task in enumerate(tasks, 1):
+        n = min(len(task.rows), settings.limit or len(task.rows))
+        print(f"[{i}/{len(tasks)}] {task.name} ({task.fmt}, {task.lang}, {n} items)", file=sys.stderr, flush=True)
+        t0 = time.time()
+        out = lm_eval.simple_evaluate(
+            model=lm,
+            tasks=[task.lm_eval],
+            task_manager=manager,
+            limit=settings.limit,
+            log_samples=True,
+            bootstrap_iters=0,  # CIs come from fairbench's own bootstrap over the logged items
+            apply_chat_template=task.chat,
+            random_seed=settings.seed,
+            numpy_random_seed=settings.seed,
+            torch_random_seed=settings.seed,
+            fewshot_random_seed=settings.seed,
+            verbosity="ERROR",
+        )
+        if not main or out is None:  # other ranks of a multi-process run: rank 0 writes
+            continue
+        rows = _records(task, out["samples"][task.lm_eval_name])
+        _check_generations(task, rows)
+        scored = score_task(task, rows, settings)
+        scored["wall_time_s"] = round(time.time() - t0, 2)
+        results["tasks"][task.name] = scored
+        all_rows += rows
+        results["wall_time_s"] = round(time.time() - started, 2)
+        write_jsonl(samples_path, all_rows)
+        write_json(results_path, results)
+    results["status"] = "complete"
+    results["wall_time_s"] = round(time.time() - started, 2)
+    if main:
+        write_json(results_path, results)
+    return results_path, results

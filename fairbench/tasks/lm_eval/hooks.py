@@ -1,0 +1,82 @@
+"""Functions the fairbench lm-eval task YAMLs point to (``!function hooks.NAME``).
+
+lm-eval imports this file by path, so it only re-exports fairbench functions: the per-item
+records and the aggregations are the same code fairbench's own scoring uses, and plain
+``lm_eval --include_path`` runs report the same numbers as ``fairbench run``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fairbench.metrics import FORMAT_METRICS, gen_record, load_lexicon, pair_record, qa_record, to_columns
+from fairbench.tasks.paths import data_file, lexicon_path
+
+_QA_PROMPT = {"en": ("Q", "A"), "hi": ("प्रश्न", "उत्तर")}
+
+
+def load_docs(fmt: str, axis: str | None = None, lang: str = "en", path: str | None = None, **_):
+    """custom_dataset: the prompt set as a DatasetDict with one ``test`` split."""
+    import datasets
+
+    from fairbench.tasks.datafile import read_rows
+
+    file = Path(path) if path else data_file(axis, fmt, lang)
+    _, rows = read_rows(file, fmt)
+    for row in rows:
+        row.setdefault("lang", lang)
+    return datasets.DatasetDict({"test": datasets.Dataset.from_list(rows)})
+
+
+def pair_choices(doc: dict) -> list[str]:
+    return [doc["sent_more"], doc["sent_less"]]
+
+
+def qa_text(doc: dict) -> str:
+    q, a = _QA_PROMPT.get(doc.get("lang") or "en", _QA_PROMPT["en"])
+    return f"{doc['context']}\n\n{q}: {doc['question']}\n{a}:"
+
+
+def qa_choices(doc: dict) -> list[str]:
+    return [doc["ans0"], doc["ans1"], doc["ans2"]]
+
+
+def gen_text(doc: dict) -> str:
+    return doc["prompt"]
+
+
+def _per_metric(fmt: str, record: dict) -> dict:
+    return {m.name: record for m in FORMAT_METRICS[fmt]}
+
+
+def pairs_results(doc: dict, results: list) -> dict:
+    (ll_more, _), (ll_less, _) = results
+    return _per_metric("pairs", pair_record(ll_more, ll_less))
+
+
+def qa_results(doc: dict, results: list) -> dict:
+    return _per_metric("qa", qa_record(doc, [ll for ll, _ in results]))
+
+
+def gen_results(doc: dict, results: list) -> dict:
+    return _per_metric("gen", gen_record(results[0], load_lexicon(lexicon_path())))
+
+
+def _aggregation(fmt: str, name: str):
+    metric = next(m for m in FORMAT_METRICS[fmt] if m.name == name)
+
+    def agg(records: list[dict]) -> float:
+        return metric(to_columns(fmt, records))
+
+    agg.__name__ = f"agg_{name}"
+    return agg
+
+
+agg_pct_stereotype = _aggregation("pairs", "pct_stereotype")
+agg_likelihood_diff = _aggregation("pairs", "likelihood_diff")
+agg_bias_ambig = _aggregation("qa", "bias_ambig")
+agg_bias_disambig = _aggregation("qa", "bias_disambig")
+agg_acc_ambig = _aggregation("qa", "acc_ambig")
+agg_acc_disambig = _aggregation("qa", "acc_disambig")
+agg_iir = _aggregation("gen", "iir")
+agg_empty_rate = _aggregation("gen", "empty_rate")

@@ -1,0 +1,93 @@
+"""fairbench task names -> the lm-eval task each one runs and the data it reads.
+
+``caste`` and ``religion`` are groups of three formats; ``caste_pairs`` etc. run one; a path
+to a .csv/.jsonl runs a user's own CrowS-Pairs or BBQ file; ``all`` runs every built-in task.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from fairbench.errors import UserError
+from fairbench.tasks.datafile import read_rows, sha256_file
+from fairbench.tasks.paths import TASK_DIR, data_file
+
+AXES = ("caste", "religion")
+FORMATS = ("pairs", "qa", "gen")
+LANGS = ("en", "hi")
+BUILTIN = tuple(f"{a}_{f}" for a in AXES for f in FORMATS)
+
+
+@dataclass
+class TaskSpec:
+    name: str           # the name fairbench reports (caste_pairs, or the user's file stem)
+    fmt: str            # pairs | qa | gen
+    lang: str
+    data_path: Path
+    lm_eval: str | dict  # a registered lm-eval task name, or an inline config for a user file
+    lm_eval_name: str
+    rows: list[dict]
+    data_sha256: str
+
+    @property
+    def chat(self) -> bool:
+        # generation tasks prompt an instruct model; scoring tasks mirror lm-eval's raw prompts
+        return self.fmt == "gen"
+
+    @property
+    def groups(self) -> list[str]:
+        return sorted({r["group"] for r in self.rows if r.get("group")})
+
+    @property
+    def domains(self) -> list[str]:
+        return sorted({r["domain"] for r in self.rows if r.get("domain")})
+
+
+def _builtin(name: str, lang: str) -> TaskSpec:
+    axis, fmt = name.split("_", 1)
+    path = data_file(axis, fmt, lang)
+    _, rows = read_rows(path, fmt)
+    lm_name = f"fairbench_{name}" + ("" if lang == "en" else f"_{lang}")
+    return TaskSpec(name, fmt, lang, path, lm_name, lm_name, rows, sha256_file(path))
+
+
+def _from_file(path: Path) -> TaskSpec:
+    from lm_eval.tasks._yaml_loader import load_yaml
+
+    fmt, rows = read_rows(path)
+    stem = re.sub(r"[^A-Za-z0-9_]+", "_", path.stem).strip("_") or "file"
+    lm_name = f"fairbench_file_{stem}"
+    config = load_yaml(TASK_DIR / f"_{fmt}_template")
+    config.update(task=lm_name, dataset_kwargs={"fmt": fmt, "path": str(path.resolve())})
+    return TaskSpec(stem, fmt, "en", path.resolve(), config, lm_name, rows, sha256_file(path))
+
+
+def expand(names: str) -> list[str]:
+    """'caste,religion_qa' -> ['caste_pairs', 'caste_qa', 'caste_gen', 'religion_qa']."""
+    out: list[str] = []
+    for raw in (n.strip() for n in names.split(",")):
+        if not raw:
+            continue
+        if raw == "all":
+            items = list(BUILTIN)
+        elif raw in AXES:
+            items = [f"{raw}_{f}" for f in FORMATS]
+        elif raw in BUILTIN or raw.endswith((".csv", ".jsonl")):
+            items = [raw]
+        else:
+            raise UserError(
+                f"unknown task {raw!r}; tasks: {', '.join(AXES + BUILTIN)}, all, or a .csv/.jsonl file"
+            )
+        out += [i for i in items if i not in out]
+    if not out:
+        raise UserError("no tasks given")
+    return out
+
+
+def resolve_tasks(names: str, *, lang: str = "en") -> list[TaskSpec]:
+    """Validate every task and its data up front, so bad input fails before a model loads."""
+    if lang not in LANGS:
+        raise UserError(f"unknown --lang {lang!r}; use one of {', '.join(LANGS)}")
+    return [_from_file(Path(n)) if n.endswith((".csv", ".jsonl")) else _builtin(n, lang) for n in expand(names)]
