@@ -105,6 +105,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+# Modules that add their own subcommand: each has ``add_parser(subparsers)`` which sets
+# ``fn`` on its parser. Their heavy imports stay inside their command functions.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fairbench", description="Caste and religion bias evaluation for language models.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -128,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="print the table of a results JSON again")
     s.add_argument("results")
     s.set_defaults(fn=cmd_show)
+
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_parser(sub)
     return p
 
 
