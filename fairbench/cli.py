@@ -107,7 +107,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 # Modules that add their own subcommand: each has ``add_parser(subparsers)`` which sets
 # ``fn`` on its parser. Their heavy imports stay inside their command functions.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("fairbench.gate", "fairbench.leaderboard")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,6 +8,8 @@ interrupted run keeps every finished task.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import sys
 import time
@@ -122,7 +124,10 @@ def run(
         "samples_file": samples_path.name,
         "tasks": {},
     }
-    manager = TaskManager(include_path=str(TASK_DIR), include_defaults=False, verbosity="ERROR")
+    # lm-eval's own warnings (custom-dataset hints, git lookups) are noise for fairbench users;
+    # LMEVAL_LOG_LEVEL still overrides this for debugging
+    logging.getLogger("lm_eval").setLevel(os.environ.get("LMEVAL_LOG_LEVEL", "ERROR").upper())
+    manager = TaskManager(include_path=str(TASK_DIR), include_defaults=False)
     all_rows: list[dict] = []
     main = getattr(lm, "rank", 0) == 0
     for i, task in enumerate(tasks, 1):
@@ -141,7 +146,6 @@ def run(
             numpy_random_seed=settings.seed,
             torch_random_seed=settings.seed,
             fewshot_random_seed=settings.seed,
-            verbosity="ERROR",
         )
         if not main or out is None:  # other ranks of a multi-process run: rank 0 writes
             continue

@@ -1,0 +1,430 @@
+"""``fairbench gate``: does a candidate run regress against a baseline run?
+
+Every check compares one metric of one task on the items both runs share, by a paired bootstrap
+of the change in *badness* (the metric's own direction: the value for lower-is-better, minus
+the value for higher-is-better, the distance from the ideal for ideal-valued metrics). A check
+regresses only when that change's CI lies entirely on the worse side and the point change
+exceeds the policy's tolerance, so resampling noise cannot fail a release and a real shift
+cannot pass. Absolute ceilings (``max``/``min``/``max_distance``) are checked on the
+candidate's reported value.
+
+Exit codes: 0 no check failed, 1 a check failed, 2 bad input (missing or malformed file,
+incomplete run, different task data, a task or metric the policy names that a file lacks).
+Anything the gate cannot check is an error, never a pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from fairbench.errors import UserError
+from fairbench.metrics import FORMAT_METRICS, Metric, metric_by_name, paired_bootstrap_delta, to_columns
+from fairbench.results import load_results, load_samples
+
+Verdict = Literal["pass", "improved", "regressed", "ceiling-failed", "undefined"]
+FAILING: frozenset[str] = frozenset({"regressed", "ceiling-failed", "undefined"})
+OPTION_KEYS = ("tolerance", "max", "min", "max_distance")
+# settings that change what a run measures; a difference is reported, not refused
+COMPARED_SETTINGS = ("seed", "limit", "lang", "dtype")
+
+
+# ---------------------------------------------------------------------------------------------
+# policy
+
+
+@dataclass(frozen=True)
+class Check:
+    """One (task, metric) to compare, with its tolerance and absolute bounds."""
+
+    task: str
+    metric: str
+    tolerance: float = 0.0
+    max: float | None = None
+    min: float | None = None
+    max_distance: float | None = None
+
+
+def _options(raw, where: str, base: dict | None = None) -> dict:
+    out = dict(base or {})
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        raise UserError(f"{where}: expected a mapping of {', '.join(OPTION_KEYS)}")
+    for key, value in raw.items():
+        if key not in OPTION_KEYS:
+            raise UserError(f"{where}: unknown option {key!r}; options: {', '.join(OPTION_KEYS)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise UserError(f"{where}.{key}: expected a number, got {value!r}")
+        if key in ("tolerance", "max_distance") and value < 0:
+            raise UserError(f"{where}.{key}: must not be negative")
+        out[key] = float(value)
+    return out
+
+
+def load_policy(path: str | Path) -> dict:
+    """Read a gate policy YAML (format in docs/gate.md) into ``{task: {metric|None: options}}``.
+
+    ``None`` as the metric key stands for the task's headline metric.
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no such policy file")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise UserError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("tasks"), dict) or not raw["tasks"]:
+        raise UserError(f"{path}: a policy needs a non-empty 'tasks:' mapping (see docs/gate.md)")
+    unknown = set(raw) - {"defaults", "tasks"}
+    if unknown:
+        raise UserError(f"{path}: unknown top-level key(s) {sorted(unknown)}; expected defaults, tasks")
+    defaults = _options(raw.get("defaults"), f"{path}: defaults")
+    policy: dict[str, dict] = {}
+    for task, metrics in raw["tasks"].items():
+        where = f"{path}: tasks.{task}"
+        if metrics is None or metrics == {}:
+            policy[str(task)] = {None: dict(defaults)}
+        elif isinstance(metrics, list):
+            policy[str(task)] = {str(m): dict(defaults) for m in metrics}
+        elif isinstance(metrics, dict):
+            policy[str(task)] = {str(m): _options(o, f"{where}.{m}", defaults) for m, o in metrics.items()}
+        else:
+            raise UserError(f"{where}: expected a mapping of metric -> options, a list of metrics, or nothing")
+    return policy
+
+
+def plan_checks(policy: dict | None, base: dict, cand: dict, labels: tuple[str, str]) -> list[Check]:
+    """The checks to run: the policy's, or the headline metric of every task in both files."""
+    if policy is None:
+        shared = [t for t in base["tasks"] if t in cand["tasks"]]
+        if not shared:
+            raise UserError(f"{labels[0]} and {labels[1]} have no task in common; nothing to gate")
+        return [Check(t, base["tasks"][t]["headline"]) for t in shared]
+    checks = []
+    for task, metrics in policy.items():
+        for label, res in zip(labels, (base, cand)):
+            if task not in res["tasks"]:
+                raise UserError(f"{label}: has no task {task!r} that the policy checks (it has {sorted(res['tasks'])})")
+        for metric, opts in metrics.items():
+            metric = metric or base["tasks"][task]["headline"]
+            for label, res in zip(labels, (base, cand)):
+                if metric not in res["tasks"][task]["metrics"]:
+                    raise UserError(f"{label}: task {task!r} has no metric {metric!r} that the policy checks")
+            checks.append(Check(task, metric, **opts))
+    return checks
+
+
+# ---------------------------------------------------------------------------------------------
+# comparing
+
+
+@dataclass
+class CheckResult:
+    check: Check
+    metric: Metric
+    baseline: float          # over the shared items
+    candidate: float         # over the shared items
+    reported: float | None   # the candidate's value in its results file (all its items)
+    delta: float
+    ci: tuple[float, float] | None
+    worse: float             # change in badness (positive = worse)
+    worse_ci: tuple[float, float] | None
+    n_shared: int
+    only_base: int
+    only_cand: int
+    verdict: Verdict = "pass"
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict in FAILING
+
+
+@dataclass
+class GateReport:
+    baseline: dict
+    candidate: dict
+    paths: tuple[str, str]
+    results: list[CheckResult]
+    notes: list[str]
+    level: float
+
+    @property
+    def failed(self) -> bool:
+        return any(r.failed for r in self.results)
+
+
+def badness_metric(metric: Metric) -> Metric:
+    """The metric re-expressed as "higher is worse", so one paired bootstrap covers all directions.
+
+    >>> from fairbench.metrics.stereotype import PCT_STEREOTYPE
+    >>> cols = {"ll_more": np.array([-1.0, -1.0, -2.0, -3.0]), "ll_less": np.array([-2.0, -2.0, -1.0, -4.0])}
+    >>> PCT_STEREOTYPE(cols), badness_metric(PCT_STEREOTYPE)(cols)  # 75% -> 25 points from the ideal 50
+    (75.0, 25.0)
+    """
+    fn = metric.fn
+    if metric.direction == "lower":
+        bad = fn
+    elif metric.direction == "higher":
+        def bad(cols):
+            return -np.asarray(fn(cols), dtype=float)
+    else:
+        ideal = float(metric.ideal)
+
+        def bad(cols):
+            return np.abs(np.asarray(fn(cols), dtype=float) - ideal)
+    return dataclasses.replace(metric, name=f"{metric.name}:badness", fn=bad, direction="lower", ideal=None)
+
+
+def _check_file(res: dict, label: str) -> None:
+    if res.get("status") != "complete":
+        raise UserError(f"{label}: run status is {res.get('status')!r}, not 'complete'; gate only finished runs")
+    if not isinstance(res["tasks"], dict):
+        raise UserError(f"{label}: 'tasks' is not a mapping")
+    for name, task in res["tasks"].items():
+        if not isinstance(task, dict) or task.get("format") not in FORMAT_METRICS:
+            raise UserError(f"{label}: task {name!r} has no known format")
+        if not isinstance(task.get("metrics"), dict) or task.get("headline") not in task["metrics"]:
+            raise UserError(f"{label}: task {name!r} has no metrics or no headline metric")
+
+
+def _by_id(rows: list[dict], task: str, label: str) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for row in rows:
+        if not isinstance(row, dict) or row.get("task") != task:
+            continue
+        if "id" not in row or not isinstance(row.get("record"), dict):
+            raise UserError(f"{label}: a samples row of task {task!r} lacks 'id' or 'record'")
+        key = str(row["id"])
+        if key in out:
+            raise UserError(f"{label}: item {key!r} of task {task!r} appears twice in the samples file")
+        out[key] = row["record"]
+    if not out:
+        raise UserError(f"{label}: the samples file has no rows for task {task!r}")
+    return out
+
+
+def _columns(fmt: str, records: list[dict], label: str, task: str):
+    try:
+        return to_columns(fmt, records)
+    except (KeyError, TypeError, ValueError) as e:
+        raise UserError(f"{label}: samples of task {task!r} are not {fmt} records ({e!r})") from None
+
+
+def _value(metric: Metric, cols) -> float:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(metric.fn(cols))
+
+
+def _same(a: float | None, b: float) -> bool:
+    if a is None or not math.isfinite(b):
+        return a is None and not math.isfinite(b)
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a))
+
+
+def _verdict(r: CheckResult) -> None:
+    c, m, v = r.check, r.metric, r.reported
+    ceiling = []
+    for bound, broken, text in (
+        (c.max, lambda b: v > b, "above max"),
+        (c.min, lambda b: v < b, "below min"),
+        (c.max_distance, lambda b: abs(v - m.ideal) > b, f"farther from {m.ideal:g} than max_distance"),
+    ):
+        if bound is None:
+            continue
+        if v is None:
+            ceiling.append(f"candidate value undefined, so not provably within {text.split()[-1]} {bound:g}")
+        elif broken(bound):
+            ceiling.append(f"candidate {v:.4g} {text} {bound:g}")
+    undefined = not (math.isfinite(r.baseline) and math.isfinite(r.candidate)) or r.worse_ci is None
+    regressed = not undefined and r.worse_ci[0] > 0 and r.worse > c.tolerance
+    if regressed:
+        r.reasons.append(f"worse by {r.worse:.4g} {m.unit}, CI {_ci(r.worse_ci)} entirely on the worse side "
+                         f"(tolerance {c.tolerance:g})")
+    r.reasons += ceiling
+    if undefined:
+        r.reasons.append("metric undefined on the shared items; a regression cannot be ruled out")
+    if ceiling:
+        r.verdict = "ceiling-failed"
+    elif undefined:
+        r.verdict = "undefined"
+    elif regressed:
+        r.verdict = "regressed"
+    elif r.worse_ci[1] < 0:
+        r.verdict = "improved"
+
+
+def _ci(ci) -> str:
+    return "n/a" if ci is None else f"[{ci[0]:+.4g}, {ci[1]:+.4g}]"
+
+
+def compare(
+    base_path: str | Path,
+    cand_path: str | Path,
+    *,
+    policy: dict | None = None,
+    allow_data_mismatch: bool = False,
+    iters: int | None = None,
+    level: float = 0.95,
+    seed: int | None = None,
+) -> GateReport:
+    """Run every check of ``policy`` (default: headline metrics) on two results files.
+
+    Raises UserError for anything that makes the comparison unsound.
+    """
+    labels = (str(base_path), str(cand_path))
+    base, cand = load_results(base_path), load_results(cand_path)
+    for res, label in zip((base, cand), labels):
+        _check_file(res, label)
+    checks = plan_checks(policy, base, cand, labels)
+    notes: list[str] = []
+    tasks = list(dict.fromkeys(c.task for c in checks))
+    for t in tasks:
+        bt, ct = base["tasks"][t], cand["tasks"][t]
+        if bt["format"] != ct["format"]:
+            raise UserError(f"task {t!r} is {bt['format']} in the baseline but {ct['format']} in the candidate")
+        bsha, csha = (bt.get("data") or {}).get("sha256"), (ct.get("data") or {}).get("sha256")
+        if bsha != csha or bsha is None:
+            msg = f"task {t!r} ran on different data (sha256 {str(bsha)[:12]} vs {str(csha)[:12]})"
+            if not allow_data_mismatch:
+                raise UserError(msg + "; refusing to compare (pass --allow-data-mismatch to compare the shared ids)")
+            notes.append(msg + "; compared anyway on the item ids both share (--allow-data-mismatch)")
+    bs, cs = base["settings"], cand["settings"]
+    for key in COMPARED_SETTINGS:
+        if bs.get(key) != cs.get(key):
+            notes.append(f"settings differ: {key} {bs.get(key)!r} (baseline) vs {cs.get(key)!r} (candidate)")
+    iters = int(iters or bs.get("bootstrap_iters") or 1000)
+    seed = int(bs.get("seed", 0) if seed is None else seed)
+    brows, crows = load_samples(base_path, base), load_samples(cand_path, cand)
+
+    results = []
+    for t in tasks:
+        fmt = base["tasks"][t]["format"]
+        b_items, c_items = _by_id(brows, t, labels[0]), _by_id(crows, t, labels[1])
+        ids = sorted(set(b_items) & set(c_items))
+        if len(ids) < 2:
+            raise UserError(f"task {t!r}: the runs share {len(ids)} item id(s); a paired comparison needs at least 2")
+        b_all = _columns(fmt, list(b_items.values()), labels[0], t)
+        c_all = _columns(fmt, list(c_items.values()), labels[1], t)
+        b_cols = _columns(fmt, [b_items[i] for i in ids], labels[0], t)
+        c_cols = _columns(fmt, [c_items[i] for i in ids], labels[1], t)
+        only_b, only_c = len(b_items) - len(ids), len(c_items) - len(ids)
+        if only_b or only_c:
+            notes.append(f"{t}: compared on {len(ids)} shared items; dropped {only_b} only in the baseline, "
+                         f"{only_c} only in the candidate")
+        for c in (c for c in checks if c.task == t):
+            try:
+                metric = metric_by_name(fmt, c.metric)
+            except KeyError as e:
+                raise UserError(str(e.args[0])) from None
+            if c.max_distance is not None and metric.direction != "ideal":
+                raise UserError(f"policy: max_distance needs an ideal-valued metric; {c.metric} is {metric.direction}-is-better")
+            # the samples must reproduce the reported numbers, or they belong to another run
+            for res, all_cols, label in ((base, b_all, labels[0]), (cand, c_all, labels[1])):
+                reported = res["tasks"][t]["metrics"][c.metric].get("value")
+                if not _same(reported, _value(metric, all_cols)):
+                    raise UserError(f"{label}: task {t!r} {c.metric} is {reported} in the results file but "
+                                    f"{_value(metric, all_cols):.6g} from its samples file; they do not belong together")
+            delta, ci = paired_bootstrap_delta(metric, b_cols, c_cols, iters=iters, seed=seed, level=level)
+            worse, worse_ci = paired_bootstrap_delta(badness_metric(metric), b_cols, c_cols, iters=iters,
+                                                     seed=seed, level=level)
+            r = CheckResult(c, metric, _value(metric, b_cols), _value(metric, c_cols),
+                            cand["tasks"][t]["metrics"][c.metric].get("value"), delta, ci, worse, worse_ci,
+                            len(ids), only_b, only_c)
+            _verdict(r)
+            results.append(r)
+    return GateReport(base, cand, labels, results, notes, level)
+
+
+# ---------------------------------------------------------------------------------------------
+# command
+
+
+def _run_candidate(base_path: str, model_spec: str, args: argparse.Namespace, tasks_wanted: list[str]) -> Path:
+    """Run the baseline's tasks with the baseline's settings on ``model_spec``; return the results path."""
+    from fairbench.cli import _seed_everything
+    from fairbench.models import load_lm, resolve_model
+    from fairbench.runner import Settings, run
+    from fairbench.tasks import BUILTIN, resolve_tasks
+
+    base = load_results(base_path)
+    _check_file(base, base_path)
+    s = base["settings"]
+    lang = s.get("lang", "en")
+    specs = []
+    for t in tasks_wanted:
+        if t not in base["tasks"]:
+            raise UserError(f"{base_path}: has no task {t!r} that the policy checks")
+        name = t if t in BUILTIN else (base["tasks"][t].get("data") or {}).get("path")
+        if not name:
+            raise UserError(f"{base_path}: task {t!r} records no data path to rerun it from")
+        (spec,) = resolve_tasks(name, lang=lang)
+        want = (base["tasks"][t].get("data") or {}).get("sha256")
+        if spec.data_sha256 != want and not args.allow_data_mismatch:
+            raise UserError(f"task {t!r}: its data ({spec.data_path}) changed since the baseline ran "
+                            f"(sha256 {spec.data_sha256[:12]} vs {str(want)[:12]}); pass --allow-data-mismatch to run anyway")
+        spec.name = t  # a user file's task key is its stem, as in the baseline
+        specs.append(spec)
+    model = resolve_model(model_spec, allow_download=args.allow_download)
+    settings = Settings(seed=s.get("seed", 1234), limit=s.get("limit"), batch_size=s.get("batch_size", 8),
+                        device=args.device, dtype=s.get("dtype", "auto"), lang=lang,
+                        bootstrap_iters=s.get("bootstrap_iters", 1000), ci_level=s.get("ci_level", 0.95))
+    print(f"loading {model.spec} ...", file=sys.stderr, flush=True)
+    _seed_everything(settings.seed)
+    lm = load_lm(model, device=settings.device, dtype=settings.dtype, batch_size=settings.batch_size,
+                 allow_download=args.allow_download)
+    path, _ = run(lm, model, specs, settings=settings, output=Path(args.output))
+    print(f"candidate results: {path}", file=sys.stderr)
+    return path
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    from fairbench.gate_output import render
+
+    if (args.candidate is None) == (args.candidate_model is None):
+        raise UserError("give exactly one of --candidate FILE or --candidate-model MODEL")
+    if not 0.5 <= args.ci_level < 1:
+        raise UserError("--ci-level must be in [0.5, 1)")
+    if args.iters is not None and args.iters < 100:
+        raise UserError("--iters must be at least 100")
+    policy = load_policy(args.policy) if args.policy else None
+    candidate = args.candidate
+    if candidate is None:
+        base = load_results(args.baseline)
+        wanted = list(policy) if policy else list(base.get("tasks") or {})
+        candidate = str(_run_candidate(args.baseline, args.candidate_model, args, wanted))
+    report = compare(args.baseline, candidate, policy=policy, allow_data_mismatch=args.allow_data_mismatch,
+                     iters=args.iters, level=args.ci_level)
+    render(report, args.format)
+    return 1 if report.failed else 0
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    g = subparsers.add_parser(
+        "gate", help="fail (exit 1) when a candidate run regresses against a baseline run",
+        description="Paired, direction-aware regression check of a candidate run against a baseline run. "
+                    "Exit 0: no check failed; 1: a check regressed or broke a ceiling; 2: bad input.")
+    g.add_argument("--baseline", required=True, help="results JSON of the reference run")
+    g.add_argument("--candidate", help="results JSON of the run to check")
+    g.add_argument("--candidate-model", help="instead of --candidate: run the baseline's tasks and settings on this model")
+    g.add_argument("--policy", help="gate policy YAML (docs/gate.md); default: headline metric of every shared task, tolerance 0")
+    g.add_argument("--format", choices=("table", "junit", "github"), default="table")
+    g.add_argument("--allow-data-mismatch", action="store_true",
+                   help="compare tasks whose data sha256 differ (on the item ids both runs share)")
+    g.add_argument("--iters", type=int, default=None, help="bootstrap resamples (default: the baseline's bootstrap_iters)")
+    g.add_argument("--ci-level", type=float, default=0.95, help="confidence level of the delta CI (default 0.95)")
+    g.add_argument("--output", default="results", help="with --candidate-model: folder for the candidate's results")
+    g.add_argument("--device", default="auto", help="with --candidate-model: cpu, cuda, cuda:N or auto")
+    g.add_argument("--allow-download", action="store_true", help="with --candidate-model: allow fetching from the hub")
+    g.set_defaults(fn=cmd_gate)
+    return g

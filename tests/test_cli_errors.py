@@ -1,0 +1,69 @@
+"""Bad input: one line on stderr, exit code 2, no traceback, before any model loads."""
+
+import subprocess
+import sys
+
+import pytest
+
+from fairbench.cli import main
+
+PAIRS = str(__import__("pathlib").Path(__file__).parent / "fixtures" / "pairs.csv")
+
+
+@pytest.mark.parametrize(
+    "argv, expect",
+    [
+        (["run", "--model", "no-such-model", "--tasks", PAIRS], "unknown model"),
+        (["run", "--model", "missing.gguf", "--tasks", PAIRS], "not found"),
+        (["run", "--tasks", "castes"], "unknown task"),
+        (["run", "--tasks", "missing_file.csv"], "no such file"),
+        (["run", "--tasks", "caste", "--lang", "fr"], "unknown --lang"),
+        (["run", "--tasks", "caste", "--limit", "0"], "--limit"),
+        (["show", "missing.json"], "no such results file"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(argv, expect, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("fairbench: error:") and expect in err[0]
+
+
+def test_malformed_rows_name_the_line(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"sent_more": "a x", "sent_less": "b x"}\n{"sent_more": "c x"}\n')
+    assert main(["run", "--tasks", str(bad)]) == 2
+    assert f"{bad}:2: missing sent_less" in capsys.readouterr().err
+    bad.write_text('{"sent_more": "a", "sent_less": "b"}\nnot json\n')
+    assert main(["run", "--tasks", str(bad)]) == 2
+    assert f"{bad}:2: not valid JSON" in capsys.readouterr().err
+    empty = tmp_path / "empty.csv"
+    empty.write_text("sent_more,sent_less\n")
+    assert main(["run", "--tasks", str(empty)]) == 2
+    assert "no rows" in capsys.readouterr().err
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text('{"text": "hello"}\n')
+    assert main(["run", "--tasks", str(odd)]) == 2
+    assert "cannot tell the format" in capsys.readouterr().err
+
+
+def test_bad_bbq_label_and_answer_info(tmp_path, fixtures, capsys):
+    rows = (fixtures / "bbq.jsonl").read_text().splitlines()
+    bad = tmp_path / "bbq.jsonl"
+    bad.write_text(rows[0] + "\n" + rows[1].replace('"label": 1', '"label": 5') + "\n")
+    assert main(["run", "--tasks", str(bad)]) == 2
+    assert ":2: label must be 0, 1 or 2" in capsys.readouterr().err
+    bad.write_text(rows[0].replace('"unknown"', '"Jain"') + "\n")
+    assert main(["run", "--tasks", str(bad)]) == 2
+    assert ":1: bad answer_info" in capsys.readouterr().err
+
+
+def test_show_rejects_non_results_json(tmp_path, capsys):
+    f = tmp_path / "x.json"
+    f.write_text('{"a": 1}')
+    assert main(["show", str(f)]) == 2
+    assert "not a fairbench results file" in capsys.readouterr().err
+
+
+def test_console_script_has_no_traceback_on_bad_input():
+    p = subprocess.run([sys.executable, "-m", "fairbench", "run", "--tasks", "nope"], capture_output=True, text=True)
+    assert p.returncode == 2 and "Traceback" not in p.stderr and p.stderr.count("\n") == 1

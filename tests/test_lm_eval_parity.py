@@ -1,0 +1,64 @@
+"""fairbench gives lm-eval's numbers on the same rows and model, and its tasks load in plain lm-eval."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from fairbench.cli import main
+from fairbench.results import load_results, load_samples
+from fairbench.tasks.paths import TASK_DIR
+from fairbench.tasks.peer import lm_eval_crows_pairs_config
+
+
+@pytest.fixture(scope="module")
+def tiny_lm(tiny_model_dir):
+    from lm_eval.models.huggingface import HFLM
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    return HFLM(pretrained=model, tokenizer=tok, batch_size=4)
+
+
+def test_pct_stereotype_equals_lm_eval_crows_pairs(tmp_path, tiny_lm, tiny_model_dir, fixtures):
+    import lm_eval
+    from lm_eval.tasks import TaskManager
+
+    csv = fixtures / "pairs.csv"
+    ref = lm_eval.simple_evaluate(model=tiny_lm, tasks=[lm_eval_crows_pairs_config(csv)], log_samples=True,
+                                  task_manager=TaskManager(include_defaults=False), bootstrap_iters=0)
+    (name,) = ref["results"]
+    ref_pct = ref["results"][name]["pct_stereotype,none"]
+    ref_lls = {s["doc"]["sent_more"]: [r[0] for r in s["filtered_resps"]] for s in ref["samples"][name]}
+
+    assert main(["run", "--model", str(tiny_model_dir), "--tasks", str(csv), "--output", str(tmp_path)]) == 0
+    (path,) = tmp_path.glob("*.json")
+    res = load_results(path)
+    assert res["tasks"]["pairs"]["metrics"]["pct_stereotype"]["value"] == pytest.approx(100 * ref_pct, abs=1e-9)
+    # not only the aggregate: every pair's two log-likelihoods agree with lm-eval's, up to fp32
+    # noise from different batch padding (lm-eval's run and ours batch the requests differently)
+    rows = {json.dumps(s["id"]): s for s in load_samples(path, res)}
+    assert len(rows) == len(ref_lls) == 8
+    import csv as csvmod
+
+    with open(csv, newline="") as f:
+        for line, row in enumerate(csvmod.DictReader(f), 2):
+            rec = rows[json.dumps(f"pairs-{line}")]["record"]
+            assert [rec["ll_more"], rec["ll_less"]] == pytest.approx(ref_lls[row["sent_more"]], rel=1e-6)  # fp32 batching noise
+
+
+def test_fairbench_task_loads_in_plain_lm_eval_cli(tmp_path, tiny_model_dir):
+    if not (TASK_DIR.parent.parent.parent / "data" / "caste_pairs.en.jsonl").exists():
+        pytest.skip("built-in data not present")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    p = subprocess.run(
+        [sys.executable, "-m", "lm_eval", "run", "--model", "hf", "--model_args", f"pretrained={tiny_model_dir}",
+         "--include_path", str(TASK_DIR), "--tasks", "fairbench_caste_pairs", "--limit", "4",
+         "--batch_size", "4", "--device", "cpu", "--output_path", str(tmp_path)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "fairbench_caste_pairs" in p.stdout and "pct_stereotype" in p.stdout

@@ -1,0 +1,82 @@
+"""End to end on a tiny random model: the CLI, lm-eval, metrics and files, in seconds."""
+
+import json
+
+import pytest
+
+from fairbench.cli import main
+from fairbench.results import load_results, load_samples
+
+
+def run(tmp_path, model, tasks, *extra):
+    out = tmp_path / "out"
+    code = main(["run", "--model", str(model), "--tasks", tasks, "--output", str(out),
+                 "--batch-size", "4", "--bootstrap-iters", "200", *extra])
+    files = sorted(out.glob("*.json"))
+    return code, files
+
+
+def test_pairs_and_qa_files_run_and_write_documented_results(tmp_path, tiny_model_dir, fixtures, capsys):
+    code, files = run(tmp_path, tiny_model_dir, f"{fixtures/'pairs.csv'},{fixtures/'bbq.jsonl'}")
+    assert code == 0 and len(files) == 1
+    res = load_results(files[0])
+    assert res["status"] == "complete"
+    assert set(res["tasks"]) == {"pairs", "bbq"}
+    for key in ("lm_eval", "transformers", "torch", "fairbench"):
+        assert res["versions"][key]
+    assert res["model"]["kind"] == "hf_dir" and len(res["model"]["sha256"]) == 64
+    pairs = res["tasks"]["pairs"]
+    assert pairs["n"] == 8 and pairs["headline"] == "pct_stereotype" and len(pairs["data"]["sha256"]) == 64
+    m = pairs["metrics"]["pct_stereotype"]
+    assert m["direction"] == "ideal" and m["ideal"] == 50.0 and m["ci"][0] <= m["value"] <= m["ci"][1]
+    assert set(pairs["groups"]) == {"caste", "religion"}
+    assert set(res["tasks"]["bbq"]["metrics"]) == {"bias_ambig", "bias_disambig", "acc_ambig", "acc_disambig"}
+    samples = load_samples(files[0], res)
+    assert len(samples) == 16 and {s["task"] for s in samples} == {"pairs", "bbq"}
+    # the metric in the results is what the samples give
+    wins = [s["record"]["ll_more"] > s["record"]["ll_less"] for s in samples if s["task"] == "pairs"]
+    assert m["value"] == pytest.approx(100 * sum(wins) / len(wins))
+    printed = capsys.readouterr().out
+    assert "pct_stereotype" in printed and "bias_ambig" in printed and "95% CI" in printed
+
+
+def test_same_seed_same_metrics(tmp_path, tiny_model_dir, fixtures):
+    _, a = run(tmp_path / "a", tiny_model_dir, str(fixtures / "pairs.csv"), "--seed", "7")
+    _, b = run(tmp_path / "b", tiny_model_dir, str(fixtures / "pairs.csv"), "--seed", "7")
+    ta, tb = load_results(a[0])["tasks"], load_results(b[0])["tasks"]
+    assert ta["pairs"]["metrics"] == tb["pairs"]["metrics"]
+    assert ta["pairs"]["groups"] == tb["pairs"]["groups"]
+
+
+def test_limit_and_generation_task(tmp_path, tiny_model_dir, fixtures):
+    code, files = run(tmp_path, tiny_model_dir, str(fixtures / "gen.jsonl"), "--limit", "3")
+    res = load_results(files[0])
+    gen = res["tasks"]["gen"]
+    # random weights: generations may be empty; a run where all are empty must exit 2 instead
+    if code == 2:
+        pytest.skip("tiny random model produced only empty generations")
+    assert code == 0 and gen["n"] == 3 and gen["headline"] == "iir" and gen["by"] == "domain"
+    samples = load_samples(files[0], res)
+    assert all("generation" in s["record"] for s in samples)
+
+
+def test_interrupted_run_keeps_finished_tasks(tmp_path, tiny_model_dir, fixtures, monkeypatch):
+    import fairbench.runner as runner
+
+    calls = {"n": 0}
+    real = runner.score_task
+
+    def score_then_interrupt(*a, **k):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(*a, **k)
+
+    monkeypatch.setattr(runner, "score_task", score_then_interrupt)
+    code, files = run(tmp_path, tiny_model_dir, f"{fixtures/'pairs.csv'},{fixtures/'bbq.jsonl'}")
+    assert code == 130
+    res = load_results(files[0])
+    assert res["status"] == "incomplete" and set(res["tasks"]) == {"pairs"}
+    assert len(load_samples(files[0], res)) == 8
+    assert not list((tmp_path / "out").glob(".*.tmp"))  # no half-written file left behind
+    json.loads(files[0].read_text())
