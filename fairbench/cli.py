@@ -41,6 +41,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     _seed_everything(args.seed)
     lm = load_lm(model, device=args.device, dtype=args.dtype, batch_size=args.batch_size,
                  allow_download=args.allow_download)
+    launched = int(os.environ.get("WORLD_SIZE", "1"))
+    if launched > 1 and getattr(lm, "world_size", 1) == 1:
+        print(f"warning: {launched} processes were launched but the backend does not split the work "
+              "(lm-eval's hf backend is data parallel across GPUs only); each process evaluates everything",
+              file=sys.stderr)
     path, results = run(lm, model, tasks, settings=settings, output=Path(args.output))
     if getattr(lm, "rank", 0) == 0:
         print(format_results(results))

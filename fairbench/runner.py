@@ -120,7 +120,7 @@ def run(
         "versions": versions(),
         "model": model.to_dict(),
         "mitigation": mitigation,
-        "settings": settings.to_dict(),
+        "settings": settings.to_dict() | {"processes": getattr(lm, "world_size", 1)},
         "samples_file": samples_path.name,
         "tasks": {},
     }

@@ -80,3 +80,28 @@ def test_interrupted_run_keeps_finished_tasks(tmp_path, tiny_model_dir, fixtures
     assert len(load_samples(files[0], res)) == 8
     assert not list((tmp_path / "out").glob(".*.tmp"))  # no half-written file left behind
     json.loads(files[0].read_text())
+
+
+
+def test_only_rank_zero_writes(tmp_path, tiny_model_dir, fixtures):
+    """Under `accelerate launch` every process runs run(); only rank 0 may write files.
+
+    (lm-eval's HFLM splits items across processes only when it sees more than one GPU, so a
+    real two-process data-parallel run cannot be exercised on this CPU machine.)
+    """
+    from lm_eval.models.huggingface import HFLM
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from fairbench.models import resolve_model
+    from fairbench.runner import Settings, run as run_tasks
+    from fairbench.tasks import resolve_tasks
+
+    lm = HFLM(pretrained=AutoModelForCausalLM.from_pretrained(tiny_model_dir),
+              tokenizer=AutoTokenizer.from_pretrained(tiny_model_dir), batch_size=4)
+    lm._rank = 1
+    tasks = resolve_tasks(str(fixtures / "pairs.csv"))
+    run_tasks(lm, resolve_model(str(tiny_model_dir)), tasks, settings=Settings(), output=tmp_path / "r1")
+    assert not (tmp_path / "r1").exists()
+    lm._rank = 0
+    run_tasks(lm, resolve_model(str(tiny_model_dir)), tasks, settings=Settings(), output=tmp_path / "r0")
+    assert len(list((tmp_path / "r0").glob("*.json"))) == 1

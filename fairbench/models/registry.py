@@ -104,6 +104,12 @@ def resolve_model(spec: str, *, allow_download: bool = False) -> ModelSpec:
         digest, what = _hash_dir(path)
         return ModelSpec(spec, "hf_dir", path.name, str(path.resolve()), digest, what)
     if _lm_eval_backend(spec):
+        # hash the weights when the backend points at a local folder, else the string itself
+        args = dict(kv.split("=", 1) for kv in spec.partition(":")[2].split(",") if "=" in kv)
+        local = Path(args.get("pretrained", "")).expanduser()
+        if args.get("pretrained") and (local / "config.json").is_file():
+            digest, what = _hash_dir(local)
+            return ModelSpec(spec, "lm_eval", local.name, str(local.resolve()), digest, what)
         return ModelSpec(spec, "lm_eval", spec, None, hashlib.sha256(spec.encode()).hexdigest(), "spec")
     if spec.count("/") == 1 and not path.exists():
         return _resolve_hub_id(spec, allow_download)

@@ -1,0 +1,203 @@
+"""The leaderboard as one self-contained HTML page: inline CSS, a small sort script, inline SVG
+plots. Works offline; every string from a results file is escaped, and a Content-Security-Policy
+allows only the page's own script (by hash), so even a missed escape could not run code.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from html import escape
+
+from fairbench.leaderboard import Column, Row, fmt_value, group_value, groups_of
+
+PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e", "#9498a0")
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
+h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0 1em;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}
+th.sortable{cursor:pointer;user-select:none;background:#f4f4f6}
+th.sortable:hover{background:#e8e8ee}
+th .dir{display:block;font-weight:normal;font-size:.8em;color:#666}
+th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
+td.best{font-weight:700;background:#e6f4ea}
+td.off{color:#888}
+.flag{color:#b35c00;font-size:.85em}
+.note{color:#555;font-size:.9em}
+details{margin:.6em 0}summary{cursor:pointer;font-weight:600}
+svg text{font:11px system-ui,sans-serif;fill:#333}
+"""
+
+# Sorts the table whose header was clicked; metric cells carry their badness in data-v, so
+# ascending puts the best first. Blank keys (no value) always go last; ties keep page order.
+JS = """
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  var heads = table.querySelectorAll("th.sortable");
+  heads.forEach(function (th, col) {
+    th.addEventListener("click", function () {
+      var asc = th.getAttribute("aria-sort") !== "ascending";
+      heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var key = function (tr) {
+        var v = tr.cells[col].getAttribute("data-v");
+        if (v === null || v === "") return null;
+        var num = Number(v);
+        return isNaN(num) ? v : num;
+      };
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        if (x === null || y === null) {
+          if (x === y) return a.dataset.i - b.dataset.i;
+          return x === null ? 1 : -1;
+        }
+        var c = x < y ? -1 : x > y ? 1 : 0;
+        return (asc ? c : -c) || a.dataset.i - b.dataset.i;
+      });
+      rows.forEach(function (tr) { body.appendChild(tr); });
+    });
+  });
+});
+"""
+
+
+def _e(text) -> str:
+    return escape(str(text), quote=True)
+
+
+def _main_table(rows: list[Row], cols: list[Column]) -> str:
+    heads = ["model", "mitigation", "settings", "data", "runs merged"]
+    th = "".join(f'<th class="sortable" scope="col">{h}</th>' for h in heads)
+    th += "".join(
+        f'<th class="sortable" scope="col">{_e(c.task)}<br>{_e(c.metric)}'
+        f'<span class="dir">{_e(c.direction_text)}{", " + _e(c.unit) if c.unit else ""}; click: best first</span></th>'
+        for c in cols)
+    body = []
+    for i, row in enumerate(rows):
+        texts = [row.model, row.mitigation or "none", row.settings_text, row.data_id]
+        tds = (f'<td data-v="{_e(row.model.lower())}">{_e(row.model)}'
+               + "".join(f'<br><span class="flag">{_e(f)}</span>' for f in row.flags) + "</td>")
+        tds += "".join(f'<td data-v="{_e(t.lower())}">{_e(t)}</td>' for t in texts[1:])
+        tds += f'<td data-v="{len(row.runs)}">{len(row.runs)}</td>'
+        for c in cols:
+            v = row.value(c)
+            if c.task not in row.cells:
+                tds += '<td data-v="">-</td>'
+                continue
+            has = v is not None and v.get("value") is not None
+            key = f"{c.badness(float(v['value'])):.12g}" if has and c.task not in row.off_reference else ""
+            cls = "best" if c.task in row.best else ("off" if c.task in row.off_reference else "")
+            mark = ' <span title="ran on other data than this column\'s reference version">&dagger;</span>' \
+                if c.task in row.off_reference else ""
+            n = f' title="n={_e(v.get("n"))}"' if v is not None and v.get("n") is not None else ""
+            tds += f'<td class="{cls}" data-v="{key}"{n}>{_e(fmt_value(v))}{mark}</td>'
+        body.append(f'<tr data-i="{i}">{tds}</tr>')
+    return (f'<table class="sortable" id="leaderboard"><thead><tr>{th}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+def _label(row: Row) -> str:
+    return row.model + (f" + {row.mitigation}" if row.mitigation else "") + (f" [{row.data_id}]" if row.flags else "")
+
+
+def _plot(rows: list[Row], col: Column, groups: list[str]) -> str:
+    """Horizontal bars per group, one per row, with CI whiskers and the ideal as a dashed line."""
+    present = [r for r in rows if col.task in r.cells]
+    nums: list[float] = [0.0] + ([float(col.ideal)] if col.ideal is not None else [])
+    for r in present:
+        for g in groups:
+            v, _ = group_value(r, col, g)
+            if v and v.get("value") is not None:
+                nums.append(float(v["value"]))
+                nums += [float(x) for x in (v.get("ci") or [])]
+    lo, hi = min(nums), max(nums)
+    if col.unit == "%":
+        lo, hi = min(lo, 0.0), max(hi, 100.0)
+    if hi <= lo:
+        hi = lo + 1.0
+    left, width, bar, gap = 170, 520, 12, 10
+    legend_h = 18 * len(present) + 10
+    height = legend_h + len(groups) * (len(present) * bar + gap) + 30
+    x = lambda val: left + (val - lo) / (hi - lo) * width  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 30}" height="{height}" role="img" '
+           f'aria-label="{_e(col.task)} {_e(col.metric)} by group">']
+    for i, r in enumerate(present):
+        y = 14 + 18 * i
+        out.append(f'<rect x="{left}" y="{y - 10}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
+                   f'<text x="{left + 18}" y="{y}">{_e(_label(r))}</text>')
+    y = legend_h
+    for g in groups:
+        out.append(f'<text x="{left - 6}" y="{y + len(present) * bar / 2 + 4}" text-anchor="end">{_e(g)}</text>')
+        for i, r in enumerate(present):
+            v, n = group_value(r, col, g)
+            if v and v.get("value") is not None:
+                val = float(v["value"])
+                x0, x1 = sorted((x(max(lo, 0.0) if lo < 0 < hi else lo), x(val)))
+                tip = f"{_label(r)} / {g}: {fmt_value(v)} (n={n})"
+                out.append(f'<rect x="{x0:.1f}" y="{y + 1}" width="{max(x1 - x0, 1):.1f}" height="{bar - 2}" '
+                           f'fill="{PALETTE[i % len(PALETTE)]}"><title>{_e(tip)}</title></rect>')
+                if v.get("ci"):
+                    a, b = (x(float(c)) for c in v["ci"])
+                    mid = y + bar / 2
+                    out.append(f'<path d="M{a:.1f} {mid}H{b:.1f}M{a:.1f} {mid - 4}V{mid + 4}M{b:.1f} {mid - 4}V{mid + 4}" '
+                               f'stroke="#222" stroke-width="1" fill="none"/>')
+            y += bar
+        y += gap
+    axis_y = y + 2
+    out.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + width}" y2="{axis_y}" stroke="#999"/>')
+    for t in range(5):
+        val = lo + (hi - lo) * t / 4
+        out.append(f'<text x="{x(val):.1f}" y="{axis_y + 14}" text-anchor="middle">{val:.3g}</text>')
+    if col.ideal is not None:
+        out.append(f'<line x1="{x(float(col.ideal)):.1f}" y1="{legend_h - 4}" x2="{x(float(col.ideal)):.1f}" '
+                   f'y2="{axis_y}" stroke="#c00" stroke-dasharray="4 3"><title>ideal {col.ideal:g}</title></line>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _drilldown(rows: list[Row], col: Column) -> str:
+    groups = groups_of(rows, col)
+    if not groups:
+        return ""
+    th = ('<th class="sortable" scope="col">model</th><th class="sortable" scope="col">mitigation</th>'
+          + "".join(f'<th class="sortable" scope="col">{_e(g)}</th>' for g in groups))
+    body = []
+    for i, row in enumerate(r for r in rows if col.task in r.cells):
+        tds = f'<td data-v="{_e(row.model.lower())}">{_e(row.model)}</td>'
+        tds += f'<td data-v="{_e((row.mitigation or "none").lower())}">{_e(row.mitigation or "none")}</td>'
+        for g in groups:
+            v, n = group_value(row, col, g)
+            has = v is not None and v.get("value") is not None
+            key = f"{col.badness(float(v['value'])):.12g}" if has else ""
+            tds += f'<td data-v="{key}">{"-" if n is None else _e(fmt_value(v)) + f" <small>(n={_e(n)})</small>"}</td>'
+        body.append(f'<tr data-i="{i}">{tds}</tr>')
+    return (f'<details open><summary>{_e(col.task)}: {_e(col.metric)} by group '
+            f'({_e(col.direction_text)})</summary>{_plot(rows, col, groups)}'
+            f'<table class="sortable"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></details>')
+
+
+def to_html(rows: list[Row], cols: list[Column]) -> str:
+    script_hash = base64.b64encode(hashlib.sha256(JS.encode()).digest()).decode()
+    csp = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{script_hash}'"
+    n_runs = sum(len(r.runs) for r in rows)
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>fairbench leaderboard</title>", f"<style>{CSS}</style></head><body>",
+        "<h1>fairbench leaderboard</h1>",
+        f'<p class="note">{len(rows)} rows from {n_runs} runs. Headline metric per task, value [95% CI]. '
+        "Bold green: best in its column by the metric's own direction (for an ideal value, the closest to it). "
+        "&dagger;: ran on task data other than the column's reference version, so not ranked. "
+        "Click a column header to sort (metric columns: best first, then worst first).</p>",
+        _main_table(rows, cols),
+        "<h2>By group</h2>",
+        '<p class="note">Headline metric per group with its 95% CI (whiskers); the dashed red line marks '
+        "the ideal value where the metric has one.</p>",
+        *(_drilldown(rows, c) for c in cols),
+        f"<script>{JS}</script>", "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
