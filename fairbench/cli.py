@@ -21,6 +21,11 @@ def _offline(allow_download: bool) -> None:
             os.environ.setdefault(var, "1")
     os.environ.setdefault("WANDB_MODE", "disabled")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # lm-eval's warnings about passing a loaded model and custom datasets are expected here and
+    # only noise for fairbench users; LMEVAL_LOG_LEVEL=INFO brings them back for debugging
+    import logging
+
+    logging.getLogger("lm_eval").setLevel(os.environ.get("LMEVAL_LOG_LEVEL", "ERROR").upper())
 
 
 def cmd_run(args: argparse.Namespace) -> int:

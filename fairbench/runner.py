@@ -8,8 +8,6 @@ interrupted run keeps every finished task.
 
 from __future__ import annotations
 
-import logging
-import os
 import re
 import sys
 import time
@@ -124,9 +122,6 @@ def run(
         "samples_file": samples_path.name,
         "tasks": {},
     }
-    # lm-eval's own warnings (custom-dataset hints, git lookups) are noise for fairbench users;
-    # LMEVAL_LOG_LEVEL still overrides this for debugging
-    logging.getLogger("lm_eval").setLevel(os.environ.get("LMEVAL_LOG_LEVEL", "ERROR").upper())
     manager = TaskManager(include_path=str(TASK_DIR), include_defaults=False)
     all_rows: list[dict] = []
     main = getattr(lm, "rank", 0) == 0

@@ -105,3 +105,17 @@ def test_only_rank_zero_writes(tmp_path, tiny_model_dir, fixtures):
     lm._rank = 0
     run_tasks(lm, resolve_model(str(tiny_model_dir)), tasks, settings=Settings(), output=tmp_path / "r0")
     assert len(list((tmp_path / "r0").glob("*.json"))) == 1
+
+
+def test_show_prints_the_same_table(tmp_path, tiny_model_dir, fixtures, capsys):
+    code, files = run(tmp_path, tiny_model_dir, str(fixtures / "pairs.csv"))
+    first = capsys.readouterr().out
+    assert main(["show", str(files[0])]) == 0
+    again = capsys.readouterr().out
+    assert again.strip() and again.strip() in first
+
+
+def test_models_lists_the_embedded_alias(capsys):
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert "smollm2-135m" in out and "SmolLM2-135M-Instruct" in out and "installed" in out
