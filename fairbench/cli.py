@@ -42,6 +42,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     model = resolve_model(args.model, allow_download=args.allow_download)
     settings = Settings(seed=args.seed, limit=args.limit, batch_size=args.batch_size, device=args.device,
                         dtype=args.dtype, lang=args.lang, bootstrap_iters=args.bootstrap_iters)
+    mitigation = None
+    if args.mitigation != "none":
+        from fairbench.mitigations import parse_mitigation
+
+        mitigation = parse_mitigation(args.mitigation)
     print(f"loading {model.spec} ...", file=sys.stderr, flush=True)
     _seed_everything(args.seed)
     lm = load_lm(model, device=args.device, dtype=args.dtype, batch_size=args.batch_size,
@@ -51,7 +56,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"warning: {launched} processes were launched but the backend does not split the work "
               "(lm-eval's hf backend is data parallel across GPUs only); each process evaluates everything",
               file=sys.stderr)
-    path, results = run(lm, model, tasks, settings=settings, output=Path(args.output))
+    mit_info = None
+    if mitigation is not None:
+        lm = mitigation.wrap(lm)
+        mit_info = {"name": mitigation.name, "settings": mitigation.settings()}
+    path, results = run(lm, model, tasks, settings=settings, output=Path(args.output), mitigation=mit_info)
     if getattr(lm, "rank", 0) == 0:
         print(format_results(results))
         print(f"\nresults: {path}\nsamples: {path.parent / results['samples_file']}")
@@ -135,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, default=1234)
     r.add_argument("--limit", type=int, default=None, help="evaluate only the first N items of each task")
     r.add_argument("--bootstrap-iters", type=int, default=1000)
+    r.add_argument("--mitigation", default="none",
+                   help="inference-time mitigation: none, ambedkar, uddia, with options as ambedkar:alpha=1.0,k=5")
     r.add_argument("--allow-download", action="store_true", help="allow fetching a model from the Hugging Face hub")
     r.set_defaults(fn=cmd_run)
 

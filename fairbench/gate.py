@@ -238,7 +238,7 @@ def _verdict(r: CheckResult) -> None:
     for bound, broken, text in (
         (c.max, lambda b: v > b, "above max"),
         (c.min, lambda b: v < b, "below min"),
-        (c.max_distance, lambda b: abs(v - m.ideal) > b, f"farther from {m.ideal:g} than max_distance"),
+        (c.max_distance, lambda b: abs(v - m.ideal) > b, f"farther from {m.ideal} than max_distance"),
     ):
         if bound is None:
             continue
@@ -303,6 +303,9 @@ def compare(
     for key in COMPARED_SETTINGS:
         if bs.get(key) != cs.get(key):
             notes.append(f"settings differ: {key} {bs.get(key)!r} (baseline) vs {cs.get(key)!r} (candidate)")
+    mits = [(r.get("mitigation") or {}).get("name") if isinstance(r.get("mitigation"), dict) else None for r in (base, cand)]
+    if mits[0] != mits[1]:
+        notes.append(f"mitigation differs: {mits[0] or 'none'} (baseline) vs {mits[1] or 'none'} (candidate)")
     iters = int(iters or bs.get("bootstrap_iters") or 1000)
     seed = int(bs.get("seed", 0) if seed is None else seed)
     brows, crows = load_samples(base_path, base), load_samples(cand_path, cand)

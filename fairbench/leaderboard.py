@@ -95,7 +95,8 @@ class Row:
     @property
     def settings_text(self) -> str:
         keys = ("lang", "limit", "seed", "dtype")
-        return " ".join(f"{k}={self.settings.get(k)}" for k in keys if k in self.settings)
+        shown = {**self.settings, "limit": self.settings.get("limit") or "all"}
+        return " ".join(f"{k}={shown.get(k)}" for k in keys if k in self.settings)
 
     @property
     def sort_key(self) -> tuple:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 from html import escape
 
 from fairbench.leaderboard import Column, Row, fmt_value, group_value, groups_of
@@ -103,6 +104,13 @@ def _label(row: Row) -> str:
     return row.model + (f" + {row.mitigation}" if row.mitigation else "") + (f" [{row.data_id}]" if row.flags else "")
 
 
+def _step(span: float) -> float:
+    """A round tick step (1, 2, 2.5 or 5 x 10^k) giving at most about five ticks."""
+    raw = span / 4
+    mag = 10 ** math.floor(math.log10(raw))
+    return next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+
+
 def _plot(rows: list[Row], col: Column, groups: list[str]) -> str:
     """Horizontal bars per group, one per row, with CI whiskers and the ideal as a dashed line."""
     present = [r for r in rows if col.task in r.cells]
@@ -118,11 +126,13 @@ def _plot(rows: list[Row], col: Column, groups: list[str]) -> str:
         lo, hi = min(lo, 0.0), max(hi, 100.0)
     if hi <= lo:
         hi = lo + 1.0
+    step = _step(hi - lo)
+    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
     left, width, bar, gap = 170, 520, 12, 10
     legend_h = 18 * len(present) + 10
     height = legend_h + len(groups) * (len(present) * bar + gap) + 30
     x = lambda val: left + (val - lo) / (hi - lo) * width  # noqa: E731
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 30}" height="{height}" role="img" '
+    out = [f'<svg width="{left + width + 30}" height="{height}" role="img" '
            f'aria-label="{_e(col.task)} {_e(col.metric)} by group">']
     for i, r in enumerate(present):
         y = 14 + 18 * i
@@ -148,9 +158,9 @@ def _plot(rows: list[Row], col: Column, groups: list[str]) -> str:
         y += gap
     axis_y = y + 2
     out.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + width}" y2="{axis_y}" stroke="#999"/>')
-    for t in range(5):
-        val = lo + (hi - lo) * t / 4
-        out.append(f'<text x="{x(val):.1f}" y="{axis_y + 14}" text-anchor="middle">{val:.3g}</text>')
+    for t in range(round((hi - lo) / step) + 1):
+        val = lo + step * t
+        out.append(f'<text x="{x(val):.1f}" y="{axis_y + 14}" text-anchor="middle">{val:g}</text>')
     if col.ideal is not None:
         out.append(f'<line x1="{x(float(col.ideal)):.1f}" y1="{legend_h - 4}" x2="{x(float(col.ideal)):.1f}" '
                    f'y2="{axis_y}" stroke="#c00" stroke-dasharray="4 3"><title>ideal {col.ideal:g}</title></line>')
