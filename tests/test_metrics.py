@@ -62,6 +62,15 @@ def test_bbq_roles_read_unknown_slot_from_answer_info(fixtures):
     assert rec["pred"] == 1 and rec["ambig"] and rec["label"] == 1
 
 
+def test_bbq_roles_prefer_exact_group_over_substring():
+    doc = {"answer_info": {"ans0": ["The Jat father", "Jat"], "ans1": ["The Jatav father", "Jatav"],
+                           "ans2": ["Undetermined", "unknown"]},
+           "additional_metadata": {"stereotyped_groups": ["Jat"]}, "question_polarity": "neg"}
+    assert answer_roles(doc) == (0, 2)
+    doc["question_polarity"] = "nonneg"
+    assert answer_roles(doc) == (1, 2)
+
+
 def test_bbq_roles_reject_items_without_a_stereotyped_answer():
     doc = {"answer_info": {"ans0": ["a", "Jain"], "ans1": ["b", "Sikh"], "ans2": ["c", "unknown"]},
            "additional_metadata": {"stereotyped_groups": ["Parsi"]}, "question_polarity": "neg"}
