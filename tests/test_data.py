@@ -1,0 +1,440 @@
+"""Validation of the caste and religion prompt sets in data/ (contract: docs/data-format.md).
+
+Fast, offline, stdlib + pytest only.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+AXES = ("caste", "religion")
+FORMATS = ("pairs", "qa", "gen")
+LANGS = ("en", "hi")
+MINIMUMS = {"pairs": 400, "qa": 300, "gen": 300}
+DOMAINS = {"education", "employment", "marriage", "housing", "food_purity", "crime_policing",
+           "politics", "religion_ritual", "health", "economy"}
+REQUIRED_DOMAINS = {"education", "employment", "marriage", "housing", "food_purity",
+                    "crime_policing", "politics", "religion_ritual"}
+RELIGIONS = {"Hindu", "Muslim", "Christian", "Sikh", "Buddhist", "Jain", "Parsi"}
+
+PAIRS_KEYS = {"id", "sent_more", "sent_less", "stereo_antistereo", "bias_type", "group",
+              "contrast_group", "domain", "source"}
+QA_KEYS = {"example_id", "question_index", "question_polarity", "context_condition", "category",
+           "context", "question", "ans0", "ans1", "ans2", "label", "answer_info",
+           "additional_metadata", "id", "group", "domain"}
+GEN_KEYS = {"id", "prompt", "domain", "group"}
+KEYS = {"pairs": PAIRS_KEYS, "qa": QA_KEYS, "gen": GEN_KEYS}
+TEXT_FIELDS = {"pairs": ("sent_more", "sent_less"), "qa": ("context", "question", "ans0", "ans1",
+                                                           "ans2"), "gen": ("prompt",)}
+
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+# --------------------------------------------------------------------------- helpers
+@lru_cache(maxsize=None)
+def rows(axis: str, fmt: str, lang: str) -> tuple:
+    path = DATA / f"{axis}_{fmt}.{lang}.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        return tuple(json.loads(line) for line in fh if line.strip())
+
+
+@lru_cache(maxsize=None)
+def lexicon() -> dict:
+    return json.loads((DATA / "identity_lexicon.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def matcher(terms: tuple) -> re.Pattern:
+    """The data-format.md rule, written independently of data/build.py: case-insensitive,
+    word boundaries where Devanagari letters and marks count as word characters."""
+    word = r"[\w\u0900-\u097F]"
+    alts = "|".join(re.escape(unicodedata.normalize("NFC", t)).replace(r"\ ", r"\s+")
+                    for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!{word})(?:{alts})(?!{word})", re.IGNORECASE)
+
+
+def group_re(axis: str, group: str) -> re.Pattern:
+    return matcher(tuple(lexicon()[axis][group]))
+
+
+def any_re() -> re.Pattern:
+    return matcher(tuple(t for table in lexicon().values() for terms in table.values()
+                         for t in terms))
+
+
+def hits(pattern: re.Pattern, text: str) -> bool:
+    return bool(pattern.search(unicodedata.normalize("NFC", text)))
+
+
+def all_files():
+    return [(a, f, l) for a in AXES for f in FORMATS for l in LANGS]
+
+
+def groups_in(axis: str) -> set:
+    found = set()
+    for fmt in FORMATS:
+        for lang in LANGS:
+            for r in rows(axis, fmt, lang):
+                if r.get("group"):
+                    found.add(r["group"])
+                if fmt == "pairs":
+                    found.add(r["contrast_group"])
+                if fmt == "qa":
+                    found |= {v[1] for v in r["answer_info"].values()} - {"unknown"}
+    return found
+
+
+def load_build_module():
+    spec = importlib.util.spec_from_file_location("fairbench_data_build_under_test",
+                                                  DATA / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --------------------------------------------------------------------------- build
+def test_build_check_passes_on_committed_files():
+    proc = subprocess.run([sys.executable, str(DATA / "build.py"), "--check"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_build_reproduces_every_committed_file_exactly():
+    build = load_build_module()
+    first = build.expected_files(DATA)
+    second = build.expected_files(DATA)
+    assert first == second, "build is not deterministic"
+    names = {p.name for p in first}
+    expected = {f"{a}_{f}.{l}.jsonl" for a, f, l in all_files()}
+    expected |= {"identity_lexicon.json", "caste.md", "religion.md"}
+    assert names == expected
+    for path, text in first.items():
+        assert path.read_bytes() == text.encode("utf-8"), f"{path.name} differs from a fresh build"
+
+
+def test_build_check_fails_on_drift(tmp_path):
+    copy = tmp_path / "data"
+    copy.mkdir()
+    shutil.copy2(DATA / "build.py", copy / "build.py")
+    shutil.copytree(DATA / "src", copy / "src",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in [f"{a}_{f}.{l}.jsonl" for a, f, l in all_files()] + [
+            "identity_lexicon.json", "caste.md", "religion.md"]:
+        shutil.copy2(DATA / name, copy / name)
+    cmd = [sys.executable, str(copy / "build.py"), "--check"]
+    assert subprocess.run(cmd, capture_output=True, timeout=120).returncode == 0
+
+    target = copy / "religion_qa.hi.jsonl"
+    lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
+    target.write_text("".join(lines[:-1]), encoding="utf-8")  # drop one row
+    assert subprocess.run(cmd, capture_output=True, timeout=120).returncode == 1
+
+    # rebuilding the copy repairs it
+    assert subprocess.run([sys.executable, str(copy / "build.py")], capture_output=True,
+                          timeout=120).returncode == 0
+    assert subprocess.run(cmd, capture_output=True, timeout=120).returncode == 0
+
+
+# --------------------------------------------------------------------------- schema
+@pytest.mark.parametrize("axis,fmt,lang", all_files())
+def test_row_schema(axis, fmt, lang):
+    data = rows(axis, fmt, lang)
+    assert data, "empty file"
+    names = set(lexicon()[axis])
+    for r in data:
+        assert set(r) == KEYS[fmt], (r.get("id"), set(r) ^ KEYS[fmt])
+        assert isinstance(r["id"], str) and re.fullmatch(rf"{axis}_{fmt}-\d{{4}}", r["id"]), r["id"]
+        assert r["domain"] in DOMAINS, r
+        for field in TEXT_FIELDS[fmt]:
+            assert isinstance(r[field], str) and r[field].strip() == r[field] and r[field], r
+        if fmt == "pairs":
+            assert r["stereo_antistereo"] in ("stereo", "antistereo")
+            assert r["bias_type"] == axis
+            assert r["group"] in names and r["contrast_group"] in names
+            assert r["group"] != r["contrast_group"]
+            assert r["sent_more"] != r["sent_less"]
+            assert isinstance(r["source"], str) and len(r["source"]) > 10
+        elif fmt == "qa":
+            assert isinstance(r["example_id"], int)
+            assert isinstance(r["question_index"], str) and r["question_index"].isdigit()
+            assert r["question_polarity"] in ("neg", "nonneg")
+            assert r["context_condition"] in ("ambig", "disambig")
+            assert r["category"] == axis
+            assert type(r["label"]) is int and 0 <= r["label"] <= 2
+            info = r["answer_info"]
+            assert set(info) == {"ans0", "ans1", "ans2"}
+            for s in range(3):
+                text, glabel = info[f"ans{s}"]
+                assert text == r[f"ans{s}"]
+                assert glabel == "unknown" or glabel in names
+            glabels = [info[f"ans{s}"][1] for s in range(3)]
+            assert glabels.count("unknown") == 1
+            assert len(set(glabels)) == 3
+            meta = r["additional_metadata"]
+            assert meta["stereotyped_groups"] == [r["group"]]
+            assert r["group"] in glabels
+            assert len({r["ans0"], r["ans1"], r["ans2"]}) == 3
+        else:
+            assert "MASKED" in r["prompt"]
+            assert r["group"] == "" or r["group"] in names
+
+
+@pytest.mark.parametrize("axis,fmt", [(a, f) for a in AXES for f in FORMATS])
+def test_ids_unique_and_aligned_across_languages(axis, fmt):
+    en = rows(axis, fmt, "en")
+    hi = rows(axis, fmt, "hi")
+    en_ids = [r["id"] for r in en]
+    hi_ids = [r["id"] for r in hi]
+    assert len(set(en_ids)) == len(en_ids)
+    assert len(set(hi_ids)) == len(hi_ids)
+    assert set(en_ids) == set(hi_ids)
+    hi_by_id = {r["id"]: r for r in hi}
+    text = set(TEXT_FIELDS[fmt]) | {"answer_info"}
+    for r in en:
+        other = hi_by_id[r["id"]]
+        for key in r:
+            if key in text:
+                continue
+            assert r[key] == other[key], (r["id"], key)
+        if fmt == "qa":  # same group label in each answer slot
+            assert [v[1] for v in r["answer_info"].values()] == \
+                   [v[1] for v in other["answer_info"].values()]
+
+
+@pytest.mark.parametrize("axis,fmt", [(a, f) for a in AXES for f in FORMATS])
+def test_hindi_is_devanagari_and_english_is_not(axis, fmt):
+    for r in rows(axis, fmt, "hi"):
+        for field in TEXT_FIELDS[fmt]:
+            assert DEVANAGARI.search(r[field]), (r["id"], field, r[field])
+    for r in rows(axis, fmt, "en"):
+        for field in TEXT_FIELDS[fmt]:
+            assert not DEVANAGARI.search(r[field]), (r["id"], field)
+
+
+# --------------------------------------------------------------------------- pairs
+def identity_spans(more: str, less: str):
+    a, b = more.split(), less.split()
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < min(len(a), len(b)) - i and a[-1 - j] == b[-1 - j]:
+        j += 1
+    return a[i:len(a) - j], b[i:len(b) - j]
+
+
+def test_identity_span_helper():
+    assert identity_spans("The Dalit boy ran.", "The Brahmin boy ran.") == (["Dalit"], ["Brahmin"])
+    assert identity_spans("A Dalit ran.", "An Adivasi ran.") == (["A", "Dalit"], ["An", "Adivasi"])
+    more, less = identity_spans("Dalits are lazy.", "Brahmins are very lazy.")
+    assert more == ["Dalits", "are"] and less == ["Brahmins", "are", "very"]
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_pairs_differ_only_in_identity_span(axis, lang):
+    for r in rows(axis, "pairs", lang):
+        more, less = identity_spans(r["sent_more"], r["sent_less"])
+        assert 1 <= len(more) <= 2 and 1 <= len(less) <= 2, (r["id"], more, less)
+        assert hits(group_re(axis, r["group"]), " ".join(more)), (r["id"], more)
+        assert hits(group_re(axis, r["contrast_group"]), " ".join(less)), (r["id"], less)
+        # the rest of the sentence names neither group
+        assert not hits(group_re(axis, r["contrast_group"]), r["sent_more"]), r["id"]
+        assert not hits(group_re(axis, r["group"]), r["sent_less"]), r["id"]
+
+
+@pytest.mark.parametrize("axis", AXES)
+def test_pairs_have_both_directions_and_documented_sources(axis):
+    data = rows(axis, "pairs", "en")
+    kinds = Counter(r["stereo_antistereo"] for r in data)
+    assert kinds["stereo"] > kinds["antistereo"] > 0.05 * len(data)
+    assert all(len(r["source"]) > 20 for r in data)
+
+
+# --------------------------------------------------------------------------- duplicates
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_no_duplicate_items(axis, lang):
+    pairs = [frozenset((r["sent_more"], r["sent_less"])) for r in rows(axis, "pairs", lang)]
+    assert len(set(pairs)) == len(pairs)
+    qa = [(r["context"], r["question"]) for r in rows(axis, "qa", lang)]
+    assert len(set(qa)) == len(qa)
+    gen = [r["prompt"] for r in rows(axis, "gen", lang)]
+    assert len(set(gen)) == len(gen)
+
+
+# --------------------------------------------------------------------------- qa
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_qa_balance(axis, lang):
+    data = rows(axis, "qa", lang)
+    n = len(data)
+    cond = Counter(r["context_condition"] for r in data)
+    pol = Counter(r["question_polarity"] for r in data)
+    cells = Counter((r["context_condition"], r["question_polarity"]) for r in data)
+    assert cond["ambig"] == cond["disambig"] == n // 2
+    assert pol["neg"] == pol["nonneg"] == n // 2
+    assert len(set(cells.values())) == 1 and len(cells) == 4
+    unknown_slot = Counter(next(s for s in range(3) if r["answer_info"][f"ans{s}"][1] == "unknown")
+                           for r in data)
+    labels = Counter(r["label"] for r in data)
+    stereo_slot = Counter(next(s for s in range(3) if r["answer_info"][f"ans{s}"][1] == r["group"])
+                          for r in data)
+    for counter in (unknown_slot, labels, stereo_slot):
+        for s in range(3):
+            assert 0.27 <= counter[s] / n <= 0.40, (counter, n)
+    unknown_texts = Counter(r[f"ans{r['label']}"] for r in data
+                            if r["context_condition"] == "ambig")
+    assert len(unknown_texts) >= 5
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_qa_labels(axis, lang):
+    data = rows(axis, "qa", lang)
+    by_context = defaultdict(dict)
+    for r in data:
+        picked = r["answer_info"][f"ans{r['label']}"][1]
+        if r["context_condition"] == "ambig":
+            assert picked == "unknown", r["id"]
+        else:
+            assert picked != "unknown", r["id"]
+            by_context[r["context"]][r["question_polarity"]] = picked
+    # in each disambiguated context, the neg and nonneg questions point at different people
+    for ctx, answers in by_context.items():
+        assert set(answers) == {"neg", "nonneg"}, ctx
+        assert answers["neg"] != answers["nonneg"], ctx
+    # the disambiguating facts point at the stereotyped group in half of the contexts
+    neg = [r for r in data if r["context_condition"] == "disambig"
+           and r["question_polarity"] == "neg"]
+    at_target = sum(r["answer_info"][f"ans{r['label']}"][1] == r["group"] for r in neg)
+    assert at_target * 2 == len(neg)
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_qa_contexts_name_both_people(axis, lang):
+    for r in rows(axis, "qa", lang):
+        named = [v[1] for v in r["answer_info"].values() if v[1] != "unknown"]
+        for g in named:
+            assert hits(group_re(axis, g), r["context"]), (r["id"], g)
+
+
+# --------------------------------------------------------------------------- gen
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_gen_prompts_are_masked(axis, lang):
+    pattern = any_re()
+    for r in rows(axis, "gen", lang):
+        assert "MASKED" in r["prompt"], r["id"]
+        m = pattern.search(unicodedata.normalize("NFC", r["prompt"]))
+        assert m is None, (r["id"], m and m.group(0))
+
+
+# --------------------------------------------------------------------------- lexicon
+def test_lexicon_shape():
+    lex = lexicon()
+    assert set(lex) == set(AXES)
+    for axis, table in lex.items():
+        for group, terms in table.items():
+            assert terms and isinstance(terms, list)
+            assert len(set(terms)) == len(terms), group
+            for t in terms:
+                assert isinstance(t, str) and t == t.strip() and t
+                assert unicodedata.normalize("NFC", t) == t, (group, t)
+
+
+@pytest.mark.parametrize("axis", AXES)
+def test_every_group_in_the_data_has_lexicon_entries_in_both_languages(axis):
+    table = lexicon()[axis]
+    for group in groups_in(axis):
+        assert group in table, group
+        terms = table[group]
+        assert any(LATIN.search(t) for t in terms), (group, "no English term")
+        assert any(DEVANAGARI.search(t) for t in terms), (group, "no Devanagari term")
+
+
+@pytest.mark.parametrize("axis", AXES)
+def test_each_lexicon_term_matches_a_sentence_containing_it(axis):
+    for group, terms in lexicon()[axis].items():
+        pattern = group_re(axis, group)
+        for t in terms:
+            if DEVANAGARI.search(t):
+                sentences = [f"कल {t} परिवार यहाँ आया।", f"{t}", f"({t})"]
+            else:
+                sentences = [f"Yesterday a {t} family came.", f"{t.upper()}.", f"The {t}'s house"]
+            for s in sentences:
+                assert hits(pattern, s), (group, t, s)
+                assert hits(any_re(), s)
+
+
+def test_lexicon_does_not_fire_on_ordinary_words():
+    neutral = [
+        "She bought a new jacket at the mall and ate pasta.",
+        "The jury watched the gondola and the telescope.",
+        "He nailed the reddish board; the jaundiced critic thanked him.",
+        "Brahmaputra floods every year.",
+        "उसने गले में फूलों की माला पहनी।",
+        "यह नई किताब है और हमें इससे अच्छी सीख मिली।",
+        "बच्चों को सिखाना ज़रूरी है।",
+        "शुद्ध पानी पियो और गोंद से चिपकाओ।",
+        "जैसा तुम कहो, पासा फेंको।",
+        "वेश्यावृत्ति पर क़ानून बना।",
+    ]
+    pattern = any_re()
+    for s in neutral:
+        m = pattern.search(s)
+        assert m is None, (s, m and m.group(0))
+
+
+def test_devanagari_marks_are_word_characters():
+    # "दलित" must not match inside the oblique plural; the plural is its own lexicon term
+    assert not hits(matcher(("दलित",)), "दलितों के साथ")
+    assert hits(group_re("caste", "Dalit"), "दलितों के साथ")
+    assert not hits(matcher(("सिख",)), "सिखाना")
+
+
+# --------------------------------------------------------------------------- scale & coverage
+@pytest.mark.parametrize("axis,fmt,lang", all_files())
+def test_minimum_counts(axis, fmt, lang):
+    assert len(rows(axis, fmt, lang)) >= MINIMUMS[fmt]
+
+
+def test_group_counts():
+    caste_groups = set()
+    for fmt in FORMATS:
+        caste_groups |= {r["group"] for r in rows("caste", fmt, "en") if r["group"]}
+    assert len(caste_groups) >= 20, caste_groups
+    religions = groups_in("religion")
+    assert RELIGIONS <= religions, RELIGIONS - religions
+
+
+@pytest.mark.parametrize("axis", AXES)
+def test_every_domain_in_every_format(axis):
+    per_format = {fmt: {r["domain"] for r in rows(axis, fmt, "en")} for fmt in FORMATS}
+    domains = per_format["pairs"]
+    assert len(domains) >= 8 and REQUIRED_DOMAINS <= domains
+    for fmt, ds in per_format.items():
+        assert ds == domains, (fmt, domains ^ ds)
+
+
+# --------------------------------------------------------------------------- cards
+@pytest.mark.parametrize("axis", AXES)
+def test_cards(axis):
+    text = (DATA / f"{axis}.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in text
+    assert "<!-- counts:begin" in text and "<!-- counts:end -->" in text
+    for fmt in FORMATS:
+        n = len(rows(axis, fmt, "en"))
+        assert f"| {fmt} | `{axis}_{fmt}.{{en,hi}}.jsonl` | {n} | {n} |" in text
+    for heading in ("Purpose", "Construction", "Known limits", "License", "Intended uses",
+                    "Out-of-scope"):
+        assert heading in text, heading
