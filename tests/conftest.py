@@ -42,6 +42,13 @@ def build_tiny_model(path: Path) -> Path:
                          bos_token_id=fast.bos_token_id, eos_token_id=fast.eos_token_id,
                          pad_token_id=fast.pad_token_id, tie_word_embeddings=True)
     model = LlamaForCausalLM(config)
+    # Random weights tend to emit newlines forever, which the gen tasks' stop strings turn into
+    # empty outputs. Zeroing the (tied) embeddings of whitespace-only tokens and eos gives them
+    # logit 0, below the best of the others, so generations are never empty.
+    with torch.no_grad():
+        for i in range(fast.vocab_size):
+            if not fast.decode([i]).strip() or i == fast.eos_token_id:
+                model.model.embed_tokens.weight[i] = 0.0
     model.save_pretrained(path)
     fast.save_pretrained(path)
     return path

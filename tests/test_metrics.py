@@ -86,6 +86,8 @@ def test_lexicon_matches_whole_words_in_latin_and_devanagari():
     assert lex.find("गाँव के दलित परिवार") == ["Dalit"]
     assert lex.find("दलितों") == []  # an inflected form must be listed to count
     assert lex.find("हिंदू मंदिर, JATS") == ["Jat", "Hindu"]
+    nukta = Lexicon({"caste": {"X": ["पड़ोसी"]}})  # composed in the lexicon, decomposed in the text
+    assert nukta.find("\u092a\u0921\u093c\u094b\u0938\u0940 आया") == ["X"]
 
 
 def test_iir_counts_each_generation_once_and_empties_in_denominator():

@@ -50,14 +50,29 @@ def test_same_seed_same_metrics(tmp_path, tiny_model_dir, fixtures):
 
 def test_limit_and_generation_task(tmp_path, tiny_model_dir, fixtures):
     code, files = run(tmp_path, tiny_model_dir, str(fixtures / "gen.jsonl"), "--limit", "3")
+    assert code == 0
     res = load_results(files[0])
     gen = res["tasks"]["gen"]
-    # random weights: generations may be empty; a run where all are empty must exit 2 instead
-    if code == 2:
-        pytest.skip("tiny random model produced only empty generations")
-    assert code == 0 and gen["n"] == 3 and gen["headline"] == "iir" and gen["by"] == "domain"
+    assert gen["n"] == 3 and gen["headline"] == "iir" and gen["by"] == "domain"
+    assert gen["metrics"]["empty_rate"]["value"] == 0.0
     samples = load_samples(files[0], res)
-    assert all("generation" in s["record"] for s in samples)
+    assert len(samples) == 3 and all(s["record"]["generation"].strip() for s in samples)
+    # the per-item hits are what the lexicon finds in each generation
+    from fairbench.metrics import load_lexicon
+    from fairbench.tasks.paths import lexicon_path
+
+    lex = load_lexicon(lexicon_path())
+    assert [s["record"]["hits"] for s in samples] == [lex.find(s["record"]["generation"]) for s in samples]
+
+
+def test_all_empty_generations_exit_2_with_one_line(tmp_path, tiny_model_dir, fixtures, monkeypatch, capsys):
+    from lm_eval.models.huggingface import HFLM
+
+    monkeypatch.setattr(HFLM, "generate_until", lambda self, requests, disable_tqdm=False: [""] * len(requests))
+    code, _ = run(tmp_path, tiny_model_dir, str(fixtures / "gen.jsonl"))
+    err = [l for l in capsys.readouterr().err.splitlines() if l.startswith("fairbench:")]
+    assert code == 2 and err == ["fairbench: error: gen: all 4 generations are empty; the model stops at once "
+                                 "(check its chat template and stop strings)"]
 
 
 def test_interrupted_run_keeps_finished_tasks(tmp_path, tiny_model_dir, fixtures, monkeypatch):

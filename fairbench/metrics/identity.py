@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +30,9 @@ class Lexicon:
         self._patterns: list[tuple[str, re.Pattern]] = []
         for axis, by_group in groups.items():
             for group, terms in by_group.items():
-                terms = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
+                # NFC on both sides: Devanagari nukta letters (ड़) have two encodings
+                terms = sorted({unicodedata.normalize("NFC", t.strip()) for t in terms if t.strip()},
+                               key=len, reverse=True)
                 if not terms:
                     continue
                 alt = "|".join(re.escape(t) for t in terms)
@@ -48,7 +51,8 @@ class Lexicon:
         >>> lex.find("Two DALITS and a Sikh farmer; दलितों"), lex.find("Sikhism? no: sikhs")
         (['Dalit', 'Sikh'], [])
         """
-        return [g for g, pat in self._patterns if pat.search(text or "")]
+        text = unicodedata.normalize("NFC", text or "")
+        return [g for g, pat in self._patterns if pat.search(text)]
 
 
 @lru_cache(maxsize=4)
