@@ -43,6 +43,12 @@ def format_results(results: dict) -> str:
             continue
         h = task["headline"]
         grows = [[g, _fmt(v["metrics"][h]), str(v["n"])] for g, v in task["groups"].items()]
-        parts.append(f"{name}: {h} by {task['by']}\n" + _table([task["by"], f"{h} [95% CI]", "n"], grows))
+        text = f"{name}: {h} by {task['by']}\n" + _table([task["by"], f"{h} [95% CI]", "n"], grows)
+        worst = task.get("worst_group")
+        if worst:
+            verdict = ("its CI excludes the overall value" if worst["separable"]
+                       else "its CI overlaps the overall value: not separable from the rest")
+            text += f"\nworst {task['by']} (n >= 10): {worst['group']} {_fmt(worst)}; {verdict}"
+        parts.append(text)
     parts.append("* headline metric")
     return "\n\n".join(parts)

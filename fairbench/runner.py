@@ -65,6 +65,7 @@ def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
     scored = evaluate(metrics, cols, [r[by] for r in rows], iters=settings.bootstrap_iters,
                       seed=settings.seed, level=settings.ci_level)
     return {
+        "worst_group": worst_group(metrics[0], scored),
         "lm_eval_task": task.lm_eval_name,
         "format": task.fmt,
         "data": {"path": str(task.data_path), "sha256": task.data_sha256, "n_rows": len(task.rows), "lang": task.lang},
@@ -74,6 +75,24 @@ def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
         "by": by,
         "groups": scored["groups"],
     }
+
+
+MIN_GROUP_N = 10
+
+
+def worst_group(metric, scored: dict) -> dict | None:
+    """The group whose headline value is furthest on the bad side, among groups with at least
+    MIN_GROUP_N items (smaller groups are too noisy to single out). ``separable`` says whether
+    its CI excludes the overall value; when False the data cannot tell it apart from the rest.
+    """
+    rows = [(g, v["metrics"][metric.name]) for g, v in scored["groups"].items()
+            if v["n"] >= MIN_GROUP_N and v["metrics"][metric.name]["value"] is not None]
+    if not rows:
+        return None
+    g, v = max(rows, key=lambda r: metric.badness(r[1]["value"]))
+    overall = scored["metrics"][metric.name]["value"]
+    separable = bool(v["ci"]) and overall is not None and not (v["ci"][0] <= overall <= v["ci"][1])
+    return {"group": g, "value": v["value"], "ci": v["ci"], "separable": separable}
 
 
 def _check_generations(task: TaskSpec, rows: list[dict]) -> None:

@@ -130,3 +130,15 @@ def test_evaluate_disaggregates_by_group_with_cis():
     assert out["groups"]["A"]["metrics"]["pct_stereotype"]["value"] == 100.0
     assert out["groups"]["B"]["metrics"]["pct_stereotype"]["value"] == 0.0
     assert out["groups"]["B"]["n"] == 3
+
+
+def test_worst_group_respects_direction_size_and_separability():
+    from fairbench.runner import worst_group
+
+    cols = pairs([-1.0] * 20 + [-3.0] * 20 + [-1.0] * 3, [-2.0] * 43)  # A: 100%, B: 0%, C: 100% (n=3)
+    out = evaluate([PCT_STEREOTYPE], cols, ["A"] * 20 + ["B"] * 20 + ["C"] * 3, iters=300)
+    w = worst_group(PCT_STEREOTYPE, out)
+    # A and B are both 50 points from the ideal; C is skipped as too small; ties keep the first
+    assert w["group"] in ("A", "B") and w["group"] != "C" and w["separable"] is True
+    flat = evaluate([PCT_STEREOTYPE], pairs([-1.0, -3.0] * 20, [-2.0] * 40), ["A"] * 20 + ["B"] * 20, iters=300)
+    assert worst_group(PCT_STEREOTYPE, flat)["separable"] is False
