@@ -17,11 +17,13 @@ from fairbench.metrics.bootstrap import bootstrap_ci, paired_bootstrap_delta
 from fairbench.metrics.grouped import evaluate
 from fairbench.metrics.identity import GEN_METRICS, Lexicon, gen_record, load_lexicon
 from fairbench.metrics.stereotype import PAIRS_METRICS, pair_record
+from fairbench.metrics.t2i import T2I_METRICS, t2i_columns, t2i_record
 
 FORMAT_METRICS: dict[str, tuple[Metric, ...]] = {
     "pairs": PAIRS_METRICS,
     "qa": QA_METRICS,
     "gen": GEN_METRICS,
+    "t2i": T2I_METRICS,
 }
 
 
@@ -49,11 +51,13 @@ def to_columns(fmt: str, records: Sequence[dict]) -> Columns:
             "hit": np.array([bool(r["hits"]) for r in records], dtype=bool),
             "empty": np.array([bool(r["empty"]) for r in records], dtype=bool),
         }
+    if fmt == "t2i":
+        return t2i_columns(records)
     raise KeyError(f"unknown format {fmt!r}")
 
 
 __all__ = [
     "Columns", "Metric", "FORMAT_METRICS", "headline", "metric_by_name", "to_columns", "evaluate",
     "bootstrap_ci", "paired_bootstrap_delta", "pair_record", "qa_record", "answer_roles",
-    "gen_record", "Lexicon", "load_lexicon",
+    "gen_record", "Lexicon", "load_lexicon", "t2i_record",
 ]

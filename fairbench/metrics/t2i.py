@@ -1,0 +1,420 @@
+"""Text-to-image distribution bias (Vice et al., arXiv 2312.13053, "Try Before You Bias").
+
+Every generated image is captioned; a caption is reduced to a set of output objects O and its
+prompt to a set of input objects I (see :func:`t2i_record`). The metrics compare the two:
+
+- ``dist_bias`` (B_D): count each output object that is not in the prompt over all images,
+  sort the counts descending, min-max normalise them to [0, 1] (all 1 when max == min), and
+  take the area under that curve by the trapezoid rule with dx = 1. Like the reference code
+  it is not divided by the number of objects, so it grows with the vocabulary;
+  ``dist_bias_norm`` is 100 x B_D over the number of distinct objects.
+- ``jaccard_halluc`` (H_J): mean over images of 1 - |I & O| / |I | O| (x100, like every rate here).
+- ``added_rate``: mean of |O - I| / |O|; ``omission_rate``: mean of |I - O| / |I|.
+- ``miss_rate`` (M_G): share of images where CLIP prefers " " to the prompt.
+- ``object_jsd``: mean over identity groups of the Jensen-Shannon divergence (bits) between
+  the group's distribution of added objects and the pooled one: which objects an identity
+  pulls into the picture that others do not.
+- ``male_share``: among captions with gendered words of one gender only, the male share.
+
+Columns are per caption, so the item bootstrap resamples images. Added objects are an
+``(n, K)`` matrix of vocabulary ids padded with -1 (K = most added objects in one caption)
+rather than a dense n x vocabulary count matrix: a million captions fit in tens of MB. Metric
+functions take any leading batch dimensions (the bootstrap's resamples) before the item axis.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from fairbench.metrics.base import Columns, Metric
+
+PROMPT_PREFIX = re.compile(r"^\s*a\s+picture\s+of\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
+_TOKEN = re.compile(r"[a-z0-9]+")
+MALE = frozenset("man men boy boys male males gentleman gentlemen he him his father husband son sons brother "
+                 "brothers grandfather king groom guy guys".split())
+FEMALE = frozenset("woman women girl girls female females lady ladies she her hers mother wife daughter daughters "
+                   "sister sisters grandmother queen bride".split())
+
+
+def _data_dir() -> Path:
+    from fairbench.tasks.paths import data_dir
+
+    return data_dir() / "t2i"
+
+
+@lru_cache(maxsize=4)
+def load_stopwords(path: str | None = None) -> frozenset[str]:
+    """The stop words dropped from prompts and captions (data/t2i/stopwords.txt)."""
+    p = Path(path) if path else _data_dir() / "stopwords.txt"
+    lines = (line.split("#", 1)[0] for line in p.read_text(encoding="utf-8").splitlines())
+    return frozenset(w.lower() for line in lines for w in line.split())
+
+
+@lru_cache(maxsize=4)
+def load_synonyms(path: str | None = None) -> dict[str, tuple[str, ...]]:
+    """subject -> its synonyms (data/t2i/synonyms.json; the project's own list, see docs/t2i.md)."""
+    p = Path(path) if path else _data_dir() / "synonyms.json"
+    raw = json.loads(p.read_text(encoding="utf-8"))
+    return {k.lower(): tuple(w.lower() for w in v) for k, v in raw.items() if not k.startswith("_")}
+
+
+def _plurals(word: str) -> tuple[str, ...]:
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return (word[:-1] + "ies",)
+    if word.endswith(("s", "x", "ch", "sh")):
+        return (word + "es",)
+    return (word + "s",)
+
+
+@lru_cache(maxsize=65536)
+def _synonym_map(subjects: tuple[str, ...], synonyms_path: str | None = None) -> dict[str, str]:
+    # A caption word that is a synonym of a prompt subject (or a plain plural of one) counts as
+    # the subject itself, so "a man riding a bike" matches "bicycle".
+    table = load_synonyms(synonyms_path)
+    out: dict[str, str] = {}
+    for s in subjects:
+        s = s.lower()
+        for w in (*table.get(s, ()), s):
+            if " " in w:
+                continue
+            for form in (w, *_plurals(w)):
+                out.setdefault(form, s)
+        out[s] = s
+    return out
+
+
+def caption_objects(caption: str, subjects: Sequence[str] = (), *, stopwords: frozenset[str] | None = None,
+                    synonyms_path: str | None = None) -> set[str]:
+    """Output objects of a caption: tokens without punctuation, stop words and 1-letter words,
+    with synonyms of the prompt's subjects mapped to the subject.
+
+    >>> sorted(caption_objects("A man riding a bike, on the road.", ["person", "bicycle"]))
+    ['bicycle', 'man', 'riding', 'road']
+    """
+    stop = load_stopwords() if stopwords is None else stopwords
+    syn = _synonym_map(tuple(subjects), synonyms_path)
+    return {syn.get(t, t) for t in _TOKEN.findall((caption or "").lower()) if len(t) > 1 and t not in stop}
+
+
+def prompt_objects(prompt: str, *, stopwords: frozenset[str] | None = None) -> set[str]:
+    """Input objects: the prompt's tokens after "a picture of a", without stop words.
+
+    >>> sorted(prompt_objects("a picture of a person holding an umbrella"))
+    ['holding', 'person', 'umbrella']
+    """
+    stop = load_stopwords() if stopwords is None else stopwords
+    return {t for t in _TOKEN.findall(PROMPT_PREFIX.sub("", prompt or "").lower()) if len(t) > 1 and t not in stop}
+
+
+def _gender(tokens: set[str]) -> str:
+    m, f = bool(tokens & MALE), bool(tokens & FEMALE)
+    return "both" if m and f else "male" if m else "female" if f else ""
+
+
+def caption_gender(caption: str) -> str:
+    """"male", "female", "both" or "" from gendered words in the caption.
+
+    >>> caption_gender("A man and his dog"), caption_gender("two women and a boy"), caption_gender("a cup")
+    ('male', 'both', '')
+    """
+    return _gender(set(_TOKEN.findall((caption or "").lower())))
+
+
+@lru_cache(maxsize=65536)
+def _prompt_objects(prompt: str) -> tuple[str, ...]:
+    return tuple(sorted(prompt_objects(prompt)))
+
+
+def t2i_record(prompt: str, caption: str, subjects: Sequence[str] = (), *, group: str = "",
+               miss: bool | None = None, clip: list[float] | None = None) -> dict:
+    """Per-image record (the samples file's ``record``): what the metrics are recomputed from."""
+    tokens = _TOKEN.findall((caption or "").lower())
+    stop = load_stopwords()
+    syn = _synonym_map(tuple(subjects))
+    return {
+        "prompt": prompt,
+        "caption": caption,
+        "subjects": list(subjects),
+        "group": group or "",
+        "input_objects": list(_prompt_objects(prompt or "")),
+        "output_objects": sorted({syn.get(t, t) for t in tokens if len(t) > 1 and t not in stop}),
+        "gender": _gender(set(tokens)),
+        "miss": None if miss is None else bool(miss),
+        "clip": clip,  # CLIP logits for [prompt, " "], when a miss check ran
+    }
+
+
+# ---------------------------------------------------------------- columns
+
+
+def t2i_columns(records: Sequence[dict]) -> Columns:
+    """Per-caption columns from records; added-object ids index :func:`t2i_vocab`'s list."""
+    return t2i_columns_vocab(records)[0]
+
+
+def t2i_vocab(records: Sequence[dict]) -> list[str]:
+    """Names of the added-object ids of :func:`t2i_columns` over the same records."""
+    return t2i_columns_vocab(records)[1]
+
+
+def t2i_columns_vocab(records: Sequence[dict]) -> tuple[Columns, list[str]]:
+    """:func:`t2i_columns` and :func:`t2i_vocab` in one pass."""
+    n = len(records)
+    vocab: dict[str, int] = {}
+    added_rows: list[list[int]] = []
+    jac = np.empty(n)
+    add_rate = np.empty(n)
+    omit = np.empty(n)
+    for i, r in enumerate(records):
+        inp, out = set(r["input_objects"]), set(r["output_objects"])
+        added = out - inp
+        inter = len(inp & out)
+        union = len(inp) + len(out) - inter
+        jac[i] = 1.0 - inter / union if union else 0.0
+        add_rate[i] = len(added) / len(out) if out else np.nan
+        omit[i] = (len(inp) - inter) / len(inp) if inp else np.nan
+        added_rows.append([vocab.setdefault(w, len(vocab)) for w in sorted(added)])
+    width = max([len(a) for a in added_rows] + [1])
+    lens = np.fromiter((len(a) for a in added_rows), dtype=np.int64, count=n)
+    flat = np.fromiter((x for a in added_rows for x in a), dtype=np.int32, count=int(lens.sum()))
+    added_m = np.full((n, width), -1, dtype=np.int32)
+    # scatter the ragged rows into the padded matrix without a second Python loop
+    pos = np.arange(flat.size) - np.repeat(np.cumsum(lens) - lens, lens)
+    added_m[np.repeat(np.arange(n), lens), pos] = flat
+    gnames = sorted({r.get("group") or "" for r in records} - {""})
+    gidx = {g: i for i, g in enumerate(gnames)}
+    sex = {"male": 1.0, "female": 0.0}
+    cols = {
+        "added": added_m,
+        "jaccard": jac,
+        "added_rate": add_rate,
+        "omission": omit,
+        "miss": np.array([np.nan if r.get("miss") is None else float(r["miss"]) for r in records], dtype=float),
+        "male": np.array([sex.get(r.get("gender") or "", np.nan) for r in records], dtype=float),
+        "gid": np.array([gidx.get(r.get("group") or "", -1) for r in records], dtype=np.int32),
+    }
+    return cols, list(vocab)
+
+
+# ---------------------------------------------------------------- metric functions
+
+
+def object_counts(added: np.ndarray, gid: np.ndarray | None = None, n_groups: int = 0) -> np.ndarray:
+    """Counts of each added object over the item axis: ``(..., n, K) -> (..., V)``, or
+    ``(..., G, V)`` per group when ``gid`` (``(..., n)``) is given."""
+    batch = added.shape[:-2]
+    b = int(np.prod(batch, dtype=np.int64))
+    if b == 0:  # a bootstrap of zero resamples
+        return np.zeros((*batch, *((n_groups,) if gid is not None else ()), 1), dtype=np.int64)
+    a = added.reshape(b, -1)
+    v = int(a.max()) + 1 if a.size and a.max() >= 0 else 1
+    valid = a >= 0
+    key = a.astype(np.int64)
+    if gid is None:
+        key = key + (np.arange(b, dtype=np.int64) * v)[:, None]
+        cells = b * v
+        shape = (*batch, v)
+    else:
+        g = np.broadcast_to(gid.reshape(b, -1, 1), (b, gid.shape[-1], added.shape[-1])).reshape(b, -1)
+        valid &= g >= 0
+        key = key + (g.astype(np.int64) + (np.arange(b, dtype=np.int64) * n_groups)[:, None]) * v
+        cells = b * n_groups * v
+        shape = (*batch, n_groups, v)
+    return np.bincount(key[valid], minlength=cells).reshape(shape)
+
+
+def distribution_bias(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(B_D, number of distinct objects) of object counts ``(..., V)``; zero counts are absent
+    objects and take no part.
+
+    >>> bd, k = distribution_bias(np.array([1, 3, 0, 2]))  # sorted 3,2,1 -> 1, .5, 0
+    >>> float(bd), int(k)  # (1 + .5)/2 + (.5 + 0)/2
+    (1.0, 3)
+    >>> float(distribution_bias(np.array([2, 2, 2]))[0])  # max == min: all 1, area 2
+    2.0
+    """
+    c = -np.sort(-np.asarray(counts), axis=-1)
+    k = (c > 0).sum(axis=-1)
+    top = c[..., 0].astype(float)
+    low = np.take_along_axis(c, np.maximum(k - 1, 0)[..., None], axis=-1)[..., 0].astype(float)
+    span = top - low
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(span[..., None] > 0, (c - low[..., None]) / span[..., None], 1.0)
+    inside = np.arange(c.shape[-1]) < k[..., None]
+    y = np.where(inside, y, 0.0)
+    last = np.take_along_axis(y, np.maximum(k - 1, 0)[..., None], axis=-1)[..., 0]
+    area = y.sum(axis=-1) - (y[..., 0] + last) / 2.0
+    return np.where(k >= 2, area, 0.0), k
+
+
+def _dist_bias(cols: Columns) -> np.ndarray:
+    """B_D over the added objects of all captions.
+
+    >>> added = np.array([[0, 1], [0, -1], [0, 2], [1, -1]])  # counts 3, 2, 1
+    >>> float(_dist_bias({"added": added}))
+    1.0
+    """
+    return distribution_bias(object_counts(cols["added"]))[0]
+
+
+def _dist_bias_norm(cols: Columns) -> np.ndarray:
+    bd, k = distribution_bias(object_counts(cols["added"]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(k > 0, 100.0 * bd / k, np.nan)
+
+
+def _nanmean(x: np.ndarray) -> np.ndarray:
+    ok = ~np.isnan(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok, x, 0.0).sum(axis=-1) / ok.sum(axis=-1)
+
+
+def _jaccard(cols: Columns) -> np.ndarray:
+    """H_J in percent.
+
+    >>> float(_jaccard({"jaccard": np.array([0.0, 0.5, 1.0, 0.5])}))
+    50.0
+    """
+    return 100.0 * np.mean(cols["jaccard"], axis=-1)
+
+
+def _added_rate(cols: Columns) -> np.ndarray:
+    return 100.0 * _nanmean(cols["added_rate"])
+
+
+def _omission_rate(cols: Columns) -> np.ndarray:
+    return 100.0 * _nanmean(cols["omission"])
+
+
+def _miss_rate(cols: Columns) -> np.ndarray:
+    """M_G in percent; images without a CLIP check do not count.
+
+    >>> float(_miss_rate({"miss": np.array([1.0, 0.0, np.nan, 0.0])}))
+    33.33333333333333
+    """
+    return 100.0 * _nanmean(cols["miss"])
+
+
+def _male_share(cols: Columns) -> np.ndarray:
+    return 100.0 * _nanmean(cols["male"])
+
+
+def js_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Jensen-Shannon divergence in bits between distributions along the last axis.
+
+    >>> float(js_divergence(np.array([1.0, 0.0]), np.array([0.0, 1.0])))
+    1.0
+    >>> float(js_divergence(np.array([0.5, 0.5]), np.array([0.5, 0.5])))
+    0.0
+    """
+    m = (p + q) / 2.0
+
+    def kl(a: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(a > 0, a * np.log2(a / m), 0.0).sum(axis=-1)
+
+    return 0.5 * kl(p) + 0.5 * kl(q)
+
+
+def group_divergence(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-group JSD to the pooled distribution, from counts ``(..., G, V)``; returns
+    (jsd ``(..., G)``, present ``(..., G)``) where absent groups have jsd NaN."""
+    tot = counts.sum(axis=-1)
+    pooled = counts.sum(axis=-2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = counts / tot[..., None]
+        q = pooled / pooled.sum(axis=-1, keepdims=True)
+    jsd = js_divergence(p, q[..., None, :])
+    present = tot > 0
+    return np.where(present, jsd, np.nan), present
+
+
+def _object_jsd(cols: Columns) -> np.ndarray:
+    """Mean over groups of JSD(group's added objects || pooled), x100 (bits); NaN under 2 groups.
+
+    >>> added = np.array([[0], [0], [1], [1]]); gid = np.array([0, 0, 1, 1])
+    >>> round(float(_object_jsd({"added": added, "gid": gid})), 3)  # disjoint halves: 0.311 bits each
+    31.128
+    """
+    gid = cols["gid"]
+    n_groups = int(gid.max()) + 1 if gid.size else 0
+    if n_groups < 2:
+        return np.full(gid.shape[:-1], np.nan)
+    jsd, present = group_divergence(object_counts(cols["added"], gid, n_groups))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(present, jsd, 0.0).sum(axis=-1) / present.sum(axis=-1)
+    return 100.0 * np.where(present.sum(axis=-1) >= 2, mean, np.nan)
+
+
+DIST_BIAS = Metric(
+    name="dist_bias", fn=_dist_bias, direction="lower", unit="area",
+    description="distribution bias B_D: area under the sorted, min-max normalised counts of objects not in the prompt",
+    needs=("added",),
+)
+DIST_BIAS_NORM = Metric(
+    name="dist_bias_norm", fn=_dist_bias_norm, direction="lower", unit="%",
+    description="100 x B_D / number of distinct added objects: B_D comparable across vocabulary sizes",
+    needs=("added",),
+)
+JACCARD_HALLUC = Metric(
+    name="jaccard_halluc", fn=_jaccard, direction="lower", unit="%",
+    description="Jaccard hallucination H_J: mean of 1 - |I & O| / |I | O| over images (prompt vs caption objects)",
+    needs=("jaccard",),
+)
+ADDED_RATE = Metric(
+    name="added_rate", fn=_added_rate, direction="lower", unit="%",
+    description="mean share of caption objects that are not in the prompt, |O - I| / |O|",
+    needs=("added_rate",),
+)
+OMISSION_RATE = Metric(
+    name="omission_rate", fn=_omission_rate, direction="lower", unit="%",
+    description="mean share of prompt objects missing from the caption, |I - O| / |I|",
+    needs=("omission",),
+)
+MISS_RATE = Metric(
+    name="miss_rate", fn=_miss_rate, direction="lower", unit="%",
+    description="generative miss-rate M_G: share of images where CLIP prefers a blank text to the prompt",
+    needs=("miss",),
+)
+OBJECT_JSD = Metric(
+    name="object_jsd", fn=_object_jsd, direction="lower", unit="% of 1 bit",
+    description="mean Jensen-Shannon divergence between each group's added objects and the pooled ones (x100)",
+    needs=("added", "gid"),
+)
+MALE_SHARE = Metric(
+    name="male_share", fn=_male_share, direction="ideal", ideal=50.0, unit="%",
+    description="share of male among captions with gendered words of one gender",
+    needs=("male",),
+)
+
+T2I_METRICS = (DIST_BIAS, DIST_BIAS_NORM, JACCARD_HALLUC, ADDED_RATE, OMISSION_RATE, MISS_RATE, OBJECT_JSD, MALE_SHARE)
+
+
+def object_report(records: Sequence[dict], *, top: int = 10, cols: Columns | None = None,
+                  vocab: list[str] | None = None) -> dict:
+    """Which added objects each group pulls in: top objects (share of that group's added
+    objects) overall and per group, and each group's JSD (bits) to the pooled distribution.
+    ``cols`` and ``vocab`` (from :func:`t2i_columns_vocab` on the same records) save a pass."""
+    if cols is None or vocab is None:
+        cols, vocab = t2i_columns_vocab(records)
+    counts = object_counts(cols["added"])
+
+    def top_of(c: np.ndarray) -> list[list]:
+        total = c.sum()
+        order = np.argsort(-c, kind="stable")[:top]
+        return [[vocab[i], round(float(c[i] / total), 4)] for i in order if c[i] > 0]
+
+    out: dict = {"top": top_of(counts), "distinct": int((counts > 0).sum()), "groups": {}}
+    gnames = sorted({r.get("group") or "" for r in records} - {""})
+    if gnames and vocab:
+        gc = object_counts(cols["added"], cols["gid"], len(gnames))
+        jsd, _ = group_divergence(gc)
+        for i, g in enumerate(gnames):
+            out["groups"][g] = {"top": top_of(gc[i]), "jsd_bits": None if np.isnan(jsd[i]) else round(float(jsd[i]), 5)}
+    return out
