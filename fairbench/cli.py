@@ -28,7 +28,24 @@ def _offline(allow_download: bool) -> None:
     logging.getLogger("lm_eval").setLevel(os.environ.get("LMEVAL_LOG_LEVEL", "ERROR").upper())
 
 
+def _run_t2i(args: argparse.Namespace) -> int:
+    """``fairbench run --model diffusers:...`` is the text-to-image adapter's run (lm-eval has no
+    image generation); the shared options carry over, the rest keep ``fairbench t2i run``'s defaults."""
+    argv = ["t2i", "run", "--model", args.model, "--tasks", args.tasks, "--output", args.output,
+            "--device", args.device, "--batch-size", str(args.batch_size), "--seed", str(args.seed),
+            "--bootstrap-iters", str(args.bootstrap_iters)]
+    for flag, value in (("--limit", args.limit), ("--captioner", args.captioner), ("--clip", args.clip)):
+        if value is not None:
+            argv += [flag, str(value)]
+    if args.allow_download:
+        argv.append("--allow-download")
+    args = build_parser().parse_args(argv)
+    return args.fn(args)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.model.startswith("diffusers:"):
+        return _run_t2i(args)
     from fairbench.models import load_lm, resolve_model
     from fairbench.report import format_results
     from fairbench.runner import Settings, run
@@ -126,7 +143,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 # Modules that add their own subcommand: each has ``add_parser(subparsers)`` which sets
 # ``fn`` on its parser. Their heavy imports stay inside their command functions.
-COMMAND_MODULES: tuple[str, ...] = ("fairbench.gate", "fairbench.leaderboard")
+COMMAND_MODULES: tuple[str, ...] = ("fairbench.gate", "fairbench.leaderboard", "fairbench.t2i.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--bootstrap-iters", type=int, default=1000)
     r.add_argument("--mitigation", default="none",
                    help="inference-time mitigation: none, ambedkar, uddia, with options as ambedkar:alpha=1.0,k=5")
+    r.add_argument("--captioner", default=None, help="text-to-image runs only: BLIP captioner folder")
+    r.add_argument("--clip", default=None, help="text-to-image runs only: CLIP folder for the miss check, or none")
     r.add_argument("--allow-download", action="store_true", help="allow fetching a model from the Hugging Face hub")
     r.set_defaults(fn=cmd_run)
 
