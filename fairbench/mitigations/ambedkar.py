@@ -1,0 +1,217 @@
+"""AMBEDKAR (arXiv 2509.02133) as real speculative decoding with fairness-aware verification.
+
+A draft model proposes ``gamma`` tokens greedily with its own KV cache. The verifier, under a
+constitution system prompt, reads the draft in one batched forward pass for the prompt and its
+counterfactuals together (see rows.py). At each drafted position the verifier's choice is
+
+    argmax over its top-k candidates y of  log P_v(y | x, y_<t) - alpha * D(y),
+    D(y) = mean over counterfactuals x' of JS( P_v(. | x, y_<t, y) || P_v(. | x', y_<t, y) )
+
+that is, the paper's D_bias of the continuation including the candidate, over full next-token
+distributions, with the counterfactual contexts carrying the same continuation. The longest
+prefix of the draft that agrees with those choices is kept and the first disagreement is
+replaced by the verifier's choice; when the whole draft agrees, the verifier adds one token.
+
+D for the drafted token comes free from the verification pass; other candidates are scored by
+one extra batched pass (rows x candidates), and only when needed: JS lies in [0, ln 2], so a
+candidate whose log-probability trails the best by more than alpha * ln 2 can never win and is
+dropped before any probing. With alpha = 0 and the constitution off the choice is the verifier's
+greedy token and the output is exactly the verifier's greedy output (tests/test_mitigations.py).
+
+Log-likelihood requests pass through to the wrapped model unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from fairbench.errors import UserError
+from fairbench.mitigations.base import Request, Stopper, encode, hf_parts, wrap_lm
+from fairbench.mitigations.cues import counterfactuals
+from fairbench.mitigations.rows import Rows
+
+CONSTITUTION = (
+    "You answer in the spirit of the Constitution of India. Article 14: every person is equal "
+    "before the law and is owed its equal protection. Article 15: the state may not treat anyone "
+    "worse because of religion, race, caste, sex or place of birth, and no one may be kept out of "
+    "shops, wells, tanks, roads or other public places on those grounds. Article 16: public jobs "
+    "are open to every citizen on equal terms, whatever their religion, caste, sex, descent or "
+    "birthplace. Article 17: untouchability is abolished and practising it in any form is an "
+    "offence. So do not guess a person's caste or religion from their name, work, food, dress or "
+    "neighbourhood, and describe people without caste or religious stereotypes."
+)
+
+
+@dataclass
+class AmbedkarOptions:
+    alpha: float = 1.0
+    k: int = 5
+    gamma: int = 4
+    cf: int = 2  # counterfactual prompts per request
+    constitution: bool = True
+    draft: str | None = None  # a --model spec; default: the wrapped model, without the constitution
+    verifier: str | None = None  # default: the wrapped model, under the constitution
+
+    def __post_init__(self):
+        if self.alpha < 0:
+            raise ValueError("alpha must be >= 0")
+        if self.k < 1 or self.gamma < 1 or self.cf < 0:
+            raise ValueError("k and gamma must be >= 1 and cf >= 0")
+
+
+def js_divergence(p_log, q_log):
+    """Jensen-Shannon divergence (nats) between one distribution and each row of ``q_log``.
+
+    >>> import torch
+    >>> p = torch.tensor([1.0, 0.0]).clamp(min=1e-12).log()
+    >>> round(float(js_divergence(p, p[None])[0]), 6), round(float(js_divergence(p, p.flip(0)[None])[0]), 4)
+    (0.0, 0.6931)
+    """
+    import torch
+
+    p_log = p_log.expand_as(q_log)
+    m_log = torch.logaddexp(p_log, q_log) - math.log(2)
+    kl_p = (p_log.exp() * (p_log - m_log)).sum(-1)
+    kl_q = (q_log.exp() * (q_log - m_log)).sum(-1)
+    return (0.5 * (kl_p + kl_q)).clamp(min=0)
+
+
+class SpeculativeDecoder:
+    """Draft-then-verify decoding of one request at a time (see the module docstring)."""
+
+    def __init__(self, draft, verifier, tokenizer, opts: AmbedkarOptions):
+        self.draft, self.verifier, self.tok, self.opts = draft, verifier, tokenizer, opts
+        self.pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        self.stats = {"steps": 0, "drafted": 0, "accepted": 0, "probes": 0}
+
+    def decode(self, draft_ids: list[int], verifier_ids: list[list[int]], stop: Stopper, *,
+               do_sample: bool = False, temperature: float = 1.0, generator=None) -> list[int]:
+        """Continuation ids. ``verifier_ids[0]`` is the prompt, the rest its counterfactuals."""
+        import torch
+
+        opts = self.opts
+        fair = opts.alpha > 0 and len(verifier_ids) > 1
+        draft = Rows(self.draft, [draft_ids], self.pad)
+        ver = Rows(self.verifier, verifier_ids if fair else verifier_ids[:1], self.pad)
+        out: list[int] = []
+        while True:
+            proposal: list[int] = []
+            for _ in range(opts.gamma):
+                logp = draft.after(out + proposal)[0, -1]
+                proposal.append(int(logp.argmax()))
+                if proposal[-1] in stop.eos:
+                    break
+            logp = ver.after(out, proposal)  # (rows, 1 + len(proposal), vocab)
+            self.stats["steps"] += 1
+            self.stats["drafted"] += len(proposal)
+            new: list[int] = []
+            for j in range(len(proposal) + 1):
+                drafted = proposal[j] if j < len(proposal) else None
+                nxt = logp[:, j + 1] if drafted is not None else None
+                choice = self._choose(ver, out + new, logp[:, j], drafted, nxt, fair, do_sample, temperature, generator)
+                new.append(choice)
+                if choice != drafted:
+                    break
+                self.stats["accepted"] += 1
+            out, done = stop.cut(out + new)
+            if done:
+                return out
+
+    def _choose(self, ver: Rows, prefix, logp, drafted, nxt, fair, do_sample, temperature, generator) -> int:
+        import torch
+
+        p = logp[0]
+        if not fair:
+            if do_sample:
+                return int(torch.multinomial((p / temperature).softmax(-1), 1, generator=generator))
+            return int(p.argmax())
+        top = p.topk(min(self.opts.k, p.shape[-1]))
+        cands = top.indices.tolist()
+        scores = top.values.clone()
+        if not do_sample:
+            # JS is in [0, ln 2]: a candidate further than alpha * ln 2 below the best never wins
+            keep = scores >= scores[0] - self.opts.alpha * math.log(2)
+            cands, scores = [c for c, k in zip(cands, keep.tolist()) if k], scores[keep]
+            if len(cands) == 1:
+                return cands[0]
+        div = torch.zeros(len(cands), device=scores.device)
+        others = [c for c in cands if c != drafted]
+        if drafted in cands:
+            div[cands.index(drafted)] = js_divergence(nxt[0], nxt[1:]).mean()
+        if others:
+            probed = ver.probe(prefix, others)  # (rows, len(others), vocab)
+            self.stats["probes"] += 1
+            for i, c in enumerate(others):
+                div[cands.index(c)] = js_divergence(probed[0, i], probed[1:, i]).mean()
+        score = scores - self.opts.alpha * div
+        if do_sample:
+            choice = cands[int(torch.multinomial((score / temperature).softmax(-1), 1, generator=generator))]
+        else:
+            choice = cands[int(score.argmax())]
+        if others:
+            ver.settle(choice)
+        return choice
+
+
+def _load(spec: str | None, default, device):
+    if not spec:
+        return default
+    from fairbench.models.registry import load_hf, resolve_model
+
+    model, _ = load_hf(resolve_model(spec))
+    return model.to(device=device, dtype=next(default.parameters()).dtype).eval()
+
+
+class Ambedkar:
+    name = "ambedkar"
+
+    def __init__(self, opts: AmbedkarOptions | None = None):
+        self.opts = opts or AmbedkarOptions()
+        self.decoder: SpeculativeDecoder | None = None
+
+    def settings(self) -> dict:
+        s = asdict(self.opts)
+        s["draft"] = self.opts.draft or "wrapped model"
+        s["verifier"] = self.opts.verifier or "wrapped model"
+        return s | {"loglikelihood": "passthrough", "decoding": "greedy unless the task samples"}
+
+    def wrap(self, lm):
+        model, tok, device = hf_parts(lm, self.name)
+        draft = _load(self.opts.draft, model, device)
+        verifier = _load(self.opts.verifier, model, device)
+        for m in (draft, verifier):
+            if m.get_output_embeddings().weight.shape[0] != model.get_output_embeddings().weight.shape[0]:
+                raise UserError("ambedkar: the draft and verifier must share the wrapped model's vocabulary")
+        self.decoder = SpeculativeDecoder(draft, verifier, tok, self.opts)
+        return wrap_lm(lm, lambda req: self.generate(lm, req), self.name, self.settings())
+
+    def contexts(self, lm, req: Request) -> tuple[str, list[str]]:
+        """(draft prompt, [verifier prompt, counterfactual verifier prompts...])."""
+        prompt, opts = req.prompt, self.opts
+        if prompt.messages is None:
+            texts = [prompt.text] + counterfactuals(prompt.text, opts.cf)
+            system = CONSTITUTION + "\n\n" if opts.constitution else ""
+            return prompt.text, [system + t for t in texts]
+        msgs = prompt.messages
+        last = max((i for i, m in enumerate(msgs) if m["role"] == "user"), default=None)
+        variants = [msgs]
+        if last is not None:
+            for text in counterfactuals(msgs[last]["content"], opts.cf):
+                variants.append(msgs[:last] + [msgs[last] | {"content": text}] + msgs[last + 1:])
+        out = []
+        for v in variants:
+            if opts.constitution:
+                if v and v[0]["role"] == "system":
+                    v = [v[0] | {"content": CONSTITUTION + "\n\n" + v[0]["content"]}] + v[1:]
+                else:
+                    v = [{"role": "system", "content": CONSTITUTION}] + v
+            out.append(lm.apply_chat_template(v, prompt.add_generation_prompt))
+        return prompt.text, out
+
+    def generate(self, lm, req: Request) -> str:
+        draft_text, ver_texts = self.contexts(lm, req)
+        stop = Stopper(lm.tokenizer, req.until, req.max_gen_toks)
+        ids = self.decoder.decode(encode(lm, draft_text), [encode(lm, t) for t in ver_texts], stop,
+                                  do_sample=req.do_sample, temperature=req.temperature)
+        return stop.text(ids)

@@ -1,0 +1,104 @@
+"""A batch of contexts that share one growing continuation, each with its KV cache.
+
+AMBEDKAR's verifier reads the same continuation under the prompt and under its counterfactuals;
+putting those contexts in one left-padded batch lets one forward pass score a whole draft for
+all of them. The cache is kept in step with whatever continuation the caller asks about by
+cropping to the longest common prefix, so rejected drafts and probed candidates never need
+bookkeeping in the decoder.
+"""
+
+from __future__ import annotations
+
+
+class Rows:
+    def __init__(self, model, prompts: list[list[int]], pad_id: int):
+        import torch
+        from transformers import DynamicCache
+
+        if any(len(p) == 0 for p in prompts):
+            raise ValueError("empty prompt")
+        self.model = model
+        self.device = next(model.parameters()).device
+        self.n = len(prompts)
+        width = max(len(p) for p in prompts)
+        self.pad = torch.tensor([width - len(p) for p in prompts], device=self.device)
+        # the prompt's last token stays out of the cache, so the first call yields the
+        # distribution after the prompt (each row's own last token)
+        self.tail = torch.tensor([[p[-1]] for p in prompts], device=self.device)
+        self.cache = DynamicCache()
+        self.cont: list[int] | None = None  # continuation in the cache; None: prompt tail not fed
+        if width > 1:
+            ids = torch.tensor([[pad_id] * (width - len(p)) + p[:-1] for p in prompts], device=self.device)
+            self._forward(ids)
+
+    def _length(self) -> int:
+        return self.cache.get_seq_length()
+
+    def _forward(self, ids):
+        import torch
+
+        start = self._length()
+        total = start + ids.shape[1]
+        cols = torch.arange(total, device=self.device)
+        mask = (cols[None, :] >= self.pad[:, None]).long()
+        pos = (cols[None, start:] - self.pad[:, None]).clamp(min=0)
+        with torch.inference_mode():
+            out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, cache=self.cache, use_cache=True)
+        return out.logits.float().log_softmax(-1)
+
+    def _crop_to(self, keep: int) -> None:
+        """Keep the prompt and ``keep`` continuation tokens (-1: drop the prompt's tail too)."""
+        have = -1 if self.cont is None else len(self.cont)
+        if keep < have:
+            self.cache.crop(-(have - keep))
+            self.cont = None if keep < 0 else self.cont[:keep]
+
+    def after(self, cont: list[int], extra: list[int] = ()):
+        """Log-probs (rows, 1 + len(extra), vocab): next-token distributions after ``cont``,
+        then after each prefix of ``extra``, all from one forward pass."""
+        import torch
+
+        target = list(cont) + list(extra)
+        common = -1
+        if self.cont is not None:
+            common = 0
+            while common < min(len(self.cont), len(target)) and self.cont[common] == target[common]:
+                common += 1
+        common = min(common, len(cont) - 1)  # re-feed at least the last token of cont
+        self._crop_to(common)
+        new = torch.tensor([target[max(common, 0):]] * self.n, dtype=torch.long, device=self.device)
+        ids = torch.cat([self.tail, new], 1) if common < 0 else new
+        logp = self._forward(ids)
+        self.cont = target
+        first = len(cont) - 1 - common if common >= 0 else len(cont)
+        return logp[:, first:]
+
+    def probe(self, prefix: list[int], candidates: list[int]):
+        """Log-probs (rows, len(candidates), vocab) after ``prefix + [c]`` for each candidate,
+        in one pass over rows x candidates; call ``settle`` next."""
+        import torch
+
+        if self.cont is None or self.cont[: len(prefix)] != list(prefix):
+            self.after(prefix[:-1] if prefix else [], prefix[-1:])
+        self._crop_to(len(prefix))
+        k = len(candidates)
+        self.cache.batch_repeat_interleave(k)
+        self.pad, tail = self.pad.repeat_interleave(k), self.tail
+        ids = torch.tensor(candidates * self.n, device=self.device)[:, None]
+        logp = self._forward(ids)
+        self.pad = self.pad[::k]
+        self._probe = (list(prefix), list(candidates), tail)
+        return logp.view(self.n, k, -1)
+
+    def settle(self, choice: int) -> None:
+        """Keep the probed rows of ``choice`` (or the plain prefix when it was not probed)."""
+        import torch
+
+        prefix, candidates, _ = self._probe
+        k = len(candidates)
+        idx = candidates.index(choice) if choice in candidates else 0
+        self.cache.batch_select_indices(torch.arange(self.n, device=self.device) * k + idx)
+        self.cont = prefix + [candidates[idx]]
+        if choice not in candidates:
+            self._crop_to(len(prefix))
+        del self._probe

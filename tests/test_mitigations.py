@@ -1,0 +1,288 @@
+"""Mitigations on tiny random Llama models: option parsing, the lm-eval wrapper, AMBEDKAR's
+lossless speculation and exact fairness-aware choice, UDDIA's losses and triggers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from fairbench.errors import UserError  # noqa: E402
+from fairbench.mitigations import parse_mitigation  # noqa: E402
+from fairbench.mitigations.base import Stopper  # noqa: E402
+from fairbench.mitigations.cues import counterfactuals  # noqa: E402
+
+PROMPTS = [
+    "The MASKED family was not allowed to draw water from the village well because",
+    "The MASKED students wore headscarves to the college, and the principal",
+    "Complete the headline: MASKED youth arrested after clash near the",
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    # a 32-wide model gains nothing from threads, and on a shared CPU OpenMP's waiting between
+    # two threads costs ~100x (250 ms vs 1.5 ms a forward pass)
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+@pytest.fixture(scope="module")
+def tiny_lm(tiny_model_dir):
+    from fairbench.models import load_lm, resolve_model
+
+    return load_lm(resolve_model(str(tiny_model_dir)), device="cpu", batch_size=4)
+
+
+@pytest.fixture(scope="module")
+def other_model_dir(tiny_model_dir, tmp_path_factory):
+    """Same config and tokenizer, different random weights: a draft that disagrees often."""
+    from transformers import AutoConfig, AutoTokenizer, LlamaForCausalLM
+
+    path = tmp_path_factory.mktemp("tiny-draft")
+    torch.manual_seed(1)
+    LlamaForCausalLM(AutoConfig.from_pretrained(tiny_model_dir)).save_pretrained(path)
+    AutoTokenizer.from_pretrained(tiny_model_dir).save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def untied_lm(tiny_model_dir, tmp_path_factory):
+    """The tiny model with its own random output head: with tied embeddings a random model
+    mostly copies its last input token, whatever the prompt, so no choice ever hinges on it."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from fairbench.models import load_lm, resolve_model
+
+    path = tmp_path_factory.mktemp("tiny-untied")
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    torch.manual_seed(3)
+    model.config.tie_word_embeddings = False
+    model.lm_head.weight = torch.nn.Parameter(torch.randn_like(model.lm_head.weight))
+    model.save_pretrained(path)
+    AutoTokenizer.from_pretrained(tiny_model_dir).save_pretrained(path)
+    return load_lm(resolve_model(str(path)), device="cpu", batch_size=4)
+
+
+def ids_of(lm, text):
+    return lm.tok_encode(lm.apply_chat_template([{"role": "user", "content": text}]))
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+def test_parse_typed_options_and_defaults():
+    m = parse_mitigation("ambedkar:alpha=0.25,k=3,gamma=6,constitution=off")
+    s = m.settings()
+    assert (s["alpha"], s["k"], s["gamma"], s["constitution"], s["cf"]) == (0.25, 3, 6, False, 2)
+    assert s["loglikelihood"] == "passthrough"
+    assert parse_mitigation("none") is None and parse_mitigation("uddia").name == "uddia"
+
+
+@pytest.mark.parametrize("spec, words", [
+    ("ambedkr", "unknown mitigation"),
+    ("ambedkar:beta=1", "unknown option 'beta'"),
+    ("ambedkar:alpha=high", "not a valid float"),
+    ("ambedkar:k", "not KEY=VALUE"),
+    ("ambedkar:gamma=0", "gamma"),
+    ("uddia:steps=x", "not a valid int"),
+])
+def test_parse_errors_are_one_line_user_errors(spec, words):
+    with pytest.raises(UserError) as e:
+        parse_mitigation(spec)
+    assert words in str(e.value) and "\n" not in str(e.value)
+
+
+def test_counterfactuals_swap_cues_and_fill_masks():
+    a, b = counterfactuals("The MASKED girl went to the mosque for Eid", 2)
+    assert "mosque" not in a and "Eid" not in a and a.startswith("The MASKED girl went to the ")
+    assert a != b
+    assert counterfactuals("The MASKED family was barred from the village well", 1) == [
+        "The Dalit family was barred from the village well"]
+    assert counterfactuals("A sentence with no identity at all", 2) == []
+
+
+# -- the wrapper -----------------------------------------------------------------------------
+
+def test_wrapper_delegates_and_passes_loglikelihood_through(tiny_lm):
+    from lm_eval.api.instance import Instance
+
+    lm = parse_mitigation("ambedkar:alpha=0").wrap(tiny_lm)
+    assert (lm.rank, lm.world_size, lm.tokenizer_name) == (tiny_lm.rank, tiny_lm.world_size, tiny_lm.tokenizer_name)
+    chat = [{"role": "user", "content": PROMPTS[0]}]
+    text = lm.apply_chat_template(chat)
+    assert text == tiny_lm.apply_chat_template(chat)
+    assert lm.request(text, {"until": ["\n\n"], "max_gen_toks": 7}).prompt.messages == chat
+    reqs = [Instance("loglikelihood", {}, ("The well", " was dry"), 0)]
+    assert lm.loglikelihood(reqs) == tiny_lm.loglikelihood(reqs)
+
+
+# -- AMBEDKAR --------------------------------------------------------------------------------
+
+def greedy(model, ids, n):
+    out = model.generate(torch.tensor([ids]), max_new_tokens=n, do_sample=False, min_new_tokens=n,
+                         attention_mask=torch.ones(1, len(ids), dtype=torch.long))
+    return out[0, len(ids):].tolist()
+
+
+def test_ambedkar_alpha0_is_lossless_speculation(tiny_lm, other_model_dir):
+    """Different draft weights make rejections happen; the output must still be exactly the
+    verifier's own greedy output, token for token."""
+    mit = parse_mitigation(f"ambedkar:alpha=0,constitution=off,gamma=4,draft={other_model_dir}")
+    mit.wrap(tiny_lm)
+    dec = mit.decoder
+    assert dec.draft is not dec.verifier
+    n = 30
+    for text in PROMPTS:
+        ids = ids_of(tiny_lm, text)
+        stop = Stopper(tiny_lm.tokenizer, [], n)
+        stop.eos = set()  # compare full-length outputs even if EOS comes up
+        assert dec.decode(ids, [ids], stop) == greedy(tiny_lm.model, ids, n)
+    assert 0 < dec.stats["accepted"] < dec.stats["drafted"]  # real rejections, real acceptances
+
+
+def reference_fair_greedy(model, ids, cf_ids, n, alpha, k):
+    """Slow reference without cache or speculation: at each step, full forward passes of every
+    context with every candidate appended, the paper's score, argmax."""
+    out = []
+    for _ in range(n):
+        with torch.no_grad():
+            p = model(torch.tensor([ids + out])).logits[0, -1].log_softmax(-1)
+            top = p.topk(k)
+            best, best_score = None, -math.inf
+            for lp, c in zip(top.values.tolist(), top.indices.tolist()):
+                nxt = model(torch.tensor([ids + out + [c]])).logits[0, -1].log_softmax(-1)
+                js = []
+                for cf in cf_ids:
+                    q = model(torch.tensor([cf + out + [c]])).logits[0, -1].log_softmax(-1)
+                    m = torch.logaddexp(nxt, q) - math.log(2)
+                    js.append(0.5 * ((nxt.exp() * (nxt - m)).sum() + (q.exp() * (q - m)).sum()))
+                score = lp - alpha * float(torch.stack(js).mean())
+                if score > best_score:
+                    best, best_score = c, score
+        out.append(best)
+    return out
+
+
+def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir):
+    """alpha > 0: speculation, batched left-padded counterfactual rows, candidate probing and
+    the pruning bound together give exactly the brute-force rule, and it differs from greedy."""
+    # a random model's divergences are ~1e-3 nats, hence the large alpha
+    alpha, k, n = 1000.0, 4, 12
+    tiny_lm = untied_lm
+    mit = parse_mitigation(f"ambedkar:alpha={alpha},k={k},constitution=off,draft={other_model_dir}")
+    lm = mit.wrap(tiny_lm)
+    differs = 0
+    for text in PROMPTS[:2]:
+        req = lm.request(lm.apply_chat_template([{"role": "user", "content": text}]), {"max_gen_toks": n})
+        _, ver_texts = mit.contexts(tiny_lm, req)
+        assert len(ver_texts) == 3 and len({len(tiny_lm.tok_encode(t)) for t in ver_texts}) > 1  # padding used
+        all_ids = [tiny_lm.tok_encode(t) for t in ver_texts]
+        stop = Stopper(tiny_lm.tokenizer, [], n)
+        stop.eos = set()
+        got = mit.decoder.decode(all_ids[0], all_ids, stop)
+        assert got == reference_fair_greedy(tiny_lm.model, all_ids[0], all_ids[1:], n, alpha, k)
+        differs += got != greedy(tiny_lm.model, all_ids[0], n)
+    assert differs and mit.decoder.stats["probes"] > 0
+
+
+def test_ambedkar_constitution_reaches_the_verifier_only(tiny_lm):
+    from fairbench.mitigations.ambedkar import CONSTITUTION
+
+    mit = parse_mitigation("ambedkar")
+    lm = mit.wrap(tiny_lm)
+    req = lm.request(lm.apply_chat_template([{"role": "user", "content": PROMPTS[1]}]), {})
+    draft, ver = mit.contexts(tiny_lm, req)
+    assert CONSTITUTION not in draft and all(CONSTITUTION in v for v in ver)
+    assert "headscarves" in ver[0] and all("headscarves" not in v for v in ver[1:])
+
+
+def test_ambedkar_generate_until_respects_stop_strings_and_budget(tiny_lm):
+    from lm_eval.api.instance import Instance
+
+    lm = parse_mitigation("ambedkar:gamma=3").wrap(tiny_lm)
+    ctx = lm.apply_chat_template([{"role": "user", "content": PROMPTS[0]}])
+    full = lm.generate_until([Instance("generate_until", {}, (ctx, {"until": [], "max_gen_toks": 20}), 0)],
+                             disable_tqdm=True)[0]
+    assert 0 < len(tiny_lm.tok_encode(full)) <= 21  # re-encoding may merge or split a token
+    stop = full.strip()[len(full.strip()) // 2:][:2]
+    cut = lm.generate_until([Instance("generate_until", {}, (ctx, {"until": [stop], "max_gen_toks": 20}), 0)],
+                            disable_tqdm=True)[0]
+    assert stop not in cut and full.startswith(cut)
+
+
+# -- UDDIA -----------------------------------------------------------------------------------
+
+def uddia_first_token(lm, spec, text=PROMPTS[1]):
+    """(decoder, log p_orig, log p_tuned, info, plain log-probs) for the first generated token."""
+    from transformers import DynamicCache
+
+    mit = parse_mitigation(spec)
+    mit.wrap(lm)
+    dec = mit.decoder
+    ids = ids_of(lm, text)
+    with torch.no_grad():
+        plain = lm.model(torch.tensor([ids])).logits[0, -1].float().log_softmax(-1)
+    dec.enabled, dec.active = True, list(range(dec.n_layers - dec.t0, dec.n_layers + 1))
+    cache = DynamicCache()
+    with torch.no_grad():
+        lm.model(torch.tensor([ids[:-1]]), cache=cache, use_cache=True)
+    ctx = {"h_sum": torch.zeros(lm.model.config.hidden_size), "n_h": 0,
+           "e_sum": dec.emb[ids].sum(0), "n_e": len(ids)}
+    orig, tuned, info = dec.token(ids[-1], cache, len(ids) - 1, ctx)
+    assert cache.get_seq_length() == len(ids)  # one token added, however many steps were taken
+    assert all(float(dec.bias[i].abs().max()) == 0 for i in dec.active)  # reset after the token
+    loss = {name: float((lp.exp() * sum(dec.axes[a].weights(ctx["e_sum"], ctx["n_e"]) for a in info["debias"])).sum())
+            for name, lp in (("orig", orig), ("tuned", tuned))} if info["debias"] else None
+    dec.enabled, dec.active = False, []
+    return dec, orig, tuned, info, plain, loss
+
+
+def test_uddia_debias_loss_moves_the_distribution_when_triggered(tiny_lm):
+    dec, orig, tuned, info, plain, loss = uddia_first_token(tiny_lm, "uddia:debias_threshold=-1,detox=off,steps=2")
+    dec.close()
+    assert set(info["debias"]) == {"caste", "religion"} and not info["detox"]
+    assert torch.allclose(orig, plain, atol=1e-5)
+    assert float((tuned - orig).abs().max()) > 1e-3  # the MI loss is active, not overwritten
+    assert loss["tuned"] < loss["orig"]  # and the steps went downhill on it
+
+
+def test_uddia_untriggered_token_is_the_plain_distribution(tiny_lm):
+    dec, orig, tuned, info, plain, _ = uddia_first_token(tiny_lm, "uddia:debias_threshold=10,detox=off")
+    dec.close()
+    assert info["debias"] == [] and not info["detox"]
+    assert torch.equal(orig, tuned) and torch.allclose(tuned, plain, atol=1e-5)
+
+
+def test_uddia_detox_head_fits_and_its_trigger_moves_the_distribution(tiny_lm):
+    from fairbench.mitigations.detox_data import NON_TOXIC, TOXIC
+
+    dec, orig, tuned, info, _, _ = uddia_first_token(tiny_lm, "uddia:debias_threshold=10,detox_threshold=0,steps=3")
+    assert info["detox"] and float((tuned - orig).abs().max()) > 1e-3
+    # the probe separates most of its own training sentences (a random model: not all)
+    dec.enabled = True
+    right = 0
+    with torch.no_grad():
+        for label, texts in ((1, TOXIC), (0, NON_TOXIC)):
+            for t in texts:
+                tiny_lm.model(torch.tensor([tiny_lm.tokenizer.encode(t)]))
+                right += (float(dec.toxicity_logit(dec._h[0].float().mean(0))) > 0) == label
+    dec.close()
+    assert right >= 0.75 * (len(TOXIC) + len(NON_TOXIC))
+
+
+def test_uddia_redo_with_fewer_layers_and_generate_until(tiny_lm):
+    from lm_eval.api.instance import Instance
+
+    mit = parse_mitigation("uddia:redo_ppl=0,redo_step=1,debias_threshold=-1")
+    lm = mit.wrap(tiny_lm)
+    ctx = lm.apply_chat_template([{"role": "user", "content": PROMPTS[0]}])
+    out = lm.generate_until([Instance("generate_until", {}, (ctx, {"until": ["\n\n"], "max_gen_toks": 8}), 0)],
+                            disable_tqdm=True)[0]
+    assert isinstance(out, str) and "\n\n" not in out
+    # perplexity is never <= 0, so it redoes until no layer is tuned: t0 = 1 of 2 blocks
+    assert mit.decoder.stats["redos"] == 1 and mit.decoder.stats["debias_triggered"] > 0
+    mit.decoder.close()
