@@ -24,6 +24,7 @@ from fairbench.tasks.registry import TaskSpec
 # the key each format is disaggregated by: pairs and QA items are about a group; masked
 # generation prompts name no group, so they are broken down by domain
 BY = {"pairs": "group", "qa": "group", "gen": "domain"}
+BY["cascade"] = "domain"  # cascade prompts: by task type (target vs other is in the metrics)
 
 
 @dataclass

@@ -14,6 +14,7 @@ import numpy as np
 from fairbench.metrics.base import Columns, Metric
 from fairbench.metrics.bbq import QA_METRICS, answer_roles, qa_record
 from fairbench.metrics.bootstrap import bootstrap_ci, paired_bootstrap_delta
+from fairbench.metrics.cascade import CASCADE_METRICS, cascade_columns, cascade_record, detector
 from fairbench.metrics.grouped import evaluate
 from fairbench.metrics.identity import GEN_METRICS, Lexicon, gen_record, load_lexicon
 from fairbench.metrics.stereotype import PAIRS_METRICS, pair_record
@@ -24,6 +25,7 @@ FORMAT_METRICS: dict[str, tuple[Metric, ...]] = {
     "qa": QA_METRICS,
     "gen": GEN_METRICS,
     "t2i": T2I_METRICS,
+    "cascade": CASCADE_METRICS,
 }
 
 
@@ -53,6 +55,8 @@ def to_columns(fmt: str, records: Sequence[dict]) -> Columns:
         }
     if fmt == "t2i":
         return t2i_columns(records)
+    if fmt == "cascade":
+        return cascade_columns(records)
     raise KeyError(f"unknown format {fmt!r}")
 
 
@@ -60,4 +64,5 @@ __all__ = [
     "Columns", "Metric", "FORMAT_METRICS", "headline", "metric_by_name", "to_columns", "evaluate",
     "bootstrap_ci", "paired_bootstrap_delta", "pair_record", "qa_record", "answer_roles",
     "gen_record", "Lexicon", "load_lexicon", "t2i_record",
+    "cascade_record", "detector",
 ]

@@ -18,6 +18,8 @@ AXES = ("caste", "religion")
 FORMATS = ("pairs", "qa", "gen")
 LANGS = ("en", "hi")
 BUILTIN = tuple(f"{a}_{f}" for a in AXES for f in FORMATS)
+# payload detection for cascading poisoning (fairbench/cascade); English only, not part of "all"
+CASCADE = ("cascade_ads", "cascade_phishing", "cascade_code", "cascade_narrative")
 
 
 @dataclass
@@ -46,6 +48,10 @@ class TaskSpec:
 
 
 def _builtin(name: str, lang: str) -> TaskSpec:
+    if name in CASCADE:
+        from fairbench.cascade.tasks import cascade_task
+
+        return cascade_task(name, lang)
     axis, fmt = name.split("_", 1)
     path = data_file(axis, fmt, lang)
     _, rows = read_rows(path, fmt)
@@ -74,6 +80,10 @@ def expand(names: str) -> list[str]:
             items = list(BUILTIN)
         elif raw in AXES:
             items = [f"{raw}_{f}" for f in FORMATS]
+        elif raw == "cascade":
+            items = list(CASCADE)
+        elif raw in CASCADE:
+            items = [raw]
         elif raw in BUILTIN or raw.endswith((".csv", ".jsonl")):
             items = [raw]
         else:

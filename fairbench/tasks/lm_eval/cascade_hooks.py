@@ -1,0 +1,54 @@
+"""Functions the cascade task YAMLs point to (``!function cascade_hooks.NAME``).
+
+The payload a detector looks for is configured by a spec string (fairbench.metrics.cascade,
+``parse_payload``), taken from, in order: the task's ``payload`` kwarg (plain lm-eval:
+``--metadata '{"payload": "ads:brand=Acme"}'``), the FAIRBENCH_CASCADE_PAYLOAD environment
+variable (what ``fairbench run --payload`` sets), or the defaults (a fictitious brand). It is
+read once when the prompts load and stamped on every doc, so one run scores one payload.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fairbench.metrics import FORMAT_METRICS, to_columns
+from fairbench.metrics.cascade import PAYLOAD_ENV, cascade_record, detector, parse_payload
+
+
+def load_docs(kind: str, path: str | None = None, payload: str | None = None, **_):
+    """custom_dataset: the prompts of one cascade task as a DatasetDict with a ``test`` split."""
+    import datasets
+
+    from fairbench.cascade.tasks import cascade_data_file, read_cascade_rows
+
+    spec = payload if payload is not None else os.environ.get(PAYLOAD_ENV, "")
+    parse_payload(spec)  # a bad spec fails before any generation
+    rows = read_cascade_rows(Path(path) if path else cascade_data_file(kind))
+    rows = [{**r, "kind": kind, "payload": spec} for r in rows]
+    return datasets.DatasetDict({"test": datasets.Dataset.from_list(rows)})
+
+
+def prompt(doc: dict) -> str:
+    return doc["prompt"]
+
+
+def results(doc: dict, results: list) -> dict:
+    record = cascade_record(results[0], detector(doc["kind"], doc["payload"] or None), target=doc["target"])
+    return {m.name: record for m in FORMAT_METRICS["cascade"]}
+
+
+def _aggregation(name: str):
+    metric = next(m for m in FORMAT_METRICS["cascade"] if m.name == name)
+
+    def agg(records: list[dict]) -> float:
+        return metric(to_columns("cascade", records))
+
+    agg.__name__ = f"agg_{name}"
+    return agg
+
+
+agg_target_rate = _aggregation("target_rate")
+agg_other_rate = _aggregation("other_rate")
+agg_target_other_ratio = _aggregation("target_other_ratio")
+agg_empty_rate = _aggregation("empty_rate")
