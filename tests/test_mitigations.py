@@ -189,6 +189,34 @@ def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir)
     assert differs and mit.decoder.stats["probes"] > 0
 
 
+def test_rows_padding_and_shared_prefix_give_each_rows_own_distributions(untied_lm):
+    """Left padding, a cached shared prefix with a padding hole after it, cropping and probing
+    all leave every row's next-token distributions what the row alone gives."""
+    from fairbench.mitigations.rows import Prefix, Rows
+
+    model = untied_lm.model
+    prefix = ids_of(untied_lm, "Shared words first.")[:6]
+    prompts = [prefix + ids_of(untied_lm, t) for t in ("a short one", "a much longer prompt with more tokens in it")]
+    cont, extra = [5, 17, 33], [40, 41]
+
+    def alone(ids):
+        with torch.no_grad():
+            return model(torch.tensor([ids])).logits[0, -1].float().log_softmax(-1)
+
+    for pre in (None, Prefix(model, prefix)):
+        rows = Rows(model, prompts, pad_id=0, prefix=pre)
+        assert rows.start == (6 if pre else 0)
+        rows.after(cont[:1], cont[1:] + [99])  # a draft that gets rejected at its last token
+        got = rows.after(cont, extra)
+        probed = rows.probe(cont, [7, 8])
+        for r, p in enumerate(prompts):
+            for i in range(3):
+                assert torch.allclose(got[r, i], alone(p + cont + extra[:i]), atol=1e-4)
+            assert torch.allclose(probed[r, 1], alone(p + cont + [8]), atol=1e-4)
+        rows.settle(8)
+        assert rows.cont == cont + [8]
+
+
 def test_ambedkar_constitution_reaches_the_verifier_only(tiny_lm):
     from fairbench.mitigations.ambedkar import CONSTITUTION
 
@@ -286,3 +314,26 @@ def test_uddia_redo_with_fewer_layers_and_generate_until(tiny_lm):
     # perplexity is never <= 0, so it redoes until no layer is tuned: t0 = 1 of 2 blocks
     assert mit.decoder.stats["redos"] == 1 and mit.decoder.stats["debias_triggered"] > 0
     mit.decoder.close()
+
+
+# -- through the runner, as `fairbench run --mitigation` wires it -----------------------------
+
+@pytest.mark.parametrize("spec", ["ambedkar:gamma=3", "uddia"])
+def test_runner_records_the_mitigation_and_scores_its_generations(tmp_path, tiny_model_dir, tiny_lm, fixtures, spec):
+    from fairbench.models import resolve_model
+    from fairbench.runner import Settings, run
+    from fairbench.tasks import resolve_tasks
+
+    mit = parse_mitigation(spec)
+    lm = mit.wrap(tiny_lm)
+    tasks = resolve_tasks(str(fixtures / "gen.jsonl"))
+    path, res = run(lm, resolve_model(str(tiny_model_dir)), tasks, settings=Settings(limit=2, bootstrap_iters=50),
+                    output=tmp_path, mitigation={"name": mit.name, "settings": mit.settings()})
+    assert res["status"] == "complete" and res["mitigation"]["name"] == mit.name
+    assert res["mitigation"]["settings"]["loglikelihood"] == "passthrough"
+    assert res["tasks"]["gen"]["n"] == 2
+    if mit.name == "ambedkar":
+        assert mit.decoder.stats["steps"] > 0  # generations went through the speculative decoder
+    else:
+        assert mit.decoder.stats["tokens"] > 0
+        mit.decoder.close()

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from fairbench.errors import UserError
 from fairbench.mitigations.base import Request, Stopper, encode, hf_parts, wrap_lm
 from fairbench.mitigations.cues import counterfactuals
-from fairbench.mitigations.rows import Rows
+from fairbench.mitigations.rows import Prefix, Rows
 
 CONSTITUTION = (
     "You answer in the spirit of the Constitution of India. Article 14: every person is equal "
@@ -84,6 +84,7 @@ class SpeculativeDecoder:
     def __init__(self, draft, verifier, tokenizer, opts: AmbedkarOptions):
         self.draft, self.verifier, self.tok, self.opts = draft, verifier, tokenizer, opts
         self.pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        self.prefixes: dict[str, Prefix] = {}  # "draft"/"verifier": the system turn's cache
         self.stats = {"steps": 0, "drafted": 0, "accepted": 0, "probes": 0}
 
     def decode(self, draft_ids: list[int], verifier_ids: list[list[int]], stop: Stopper, *,
@@ -91,12 +92,12 @@ class SpeculativeDecoder:
         """Continuation ids. ``verifier_ids[0]`` is the prompt, the rest its counterfactuals."""
         opts = self.opts
         fair = opts.alpha > 0 and len(verifier_ids) > 1
-        draft = Rows(self.draft, [draft_ids], self.pad)
-        ver = Rows(self.verifier, verifier_ids[:1], self.pad)
+        draft = Rows(self.draft, [draft_ids], self.pad, self.prefixes.get("draft"))
+        ver = Rows(self.verifier, verifier_ids[:1], self.pad, self.prefixes.get("verifier"))
         # the counterfactual rows are read only where a choice is contested (more than one
         # candidate within alpha * ln 2 of the best); they catch up on the continuation then,
         # in one pass, instead of riding along in every verification pass
-        cfr = Rows(self.verifier, verifier_ids[1:], self.pad) if fair else None
+        cfr = Rows(self.verifier, verifier_ids[1:], self.pad, self.prefixes.get("verifier")) if fair else None
         out: list[int] = []
         while True:
             proposal: list[int] = []
@@ -168,6 +169,22 @@ def _load(spec: str | None, default, device):
     return model.to(device=device, dtype=next(default.parameters()).dtype).eval()
 
 
+def _common(a: list[int], b: list[int]) -> list[int]:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _probe_request(lm, text: str) -> Request:
+    from fairbench.mitigations.base import Prompt
+
+    if getattr(lm.tokenizer, "chat_template", None):
+        msgs = [{"role": "user", "content": text}]
+        return Request(Prompt(lm.apply_chat_template(msgs), msgs), [], 1)
+    return Request(Prompt(text), [], 1)
+
+
 class Ambedkar:
     name = "ambedkar"
 
@@ -189,6 +206,12 @@ class Ambedkar:
             if m.get_output_embeddings().weight.shape[0] != model.get_output_embeddings().weight.shape[0]:
                 raise UserError("ambedkar: the draft and verifier must share the wrapped model's vocabulary")
         self.decoder = SpeculativeDecoder(draft, verifier, tok, self.opts)
+        # the ~180-token constitution turn is the same for every request: cache it once
+        a, b = (self.contexts(lm, _probe_request(lm, text)) for text in ("a", "b"))
+        self.decoder.prefixes = {
+            "draft": Prefix(draft, _common(encode(lm, a[0]), encode(lm, b[0]))),
+            "verifier": Prefix(verifier, _common(encode(lm, a[1][0]), encode(lm, b[1][0]))),
+        }
         return wrap_lm(lm, lambda req: self.generate(lm, req), self.name, self.settings())
 
     def contexts(self, lm, req: Request) -> tuple[str, list[str]]:

@@ -10,8 +10,36 @@ bookkeeping in the decoder.
 from __future__ import annotations
 
 
+class Prefix:
+    """The KV cache of a token prefix many prompts share (a system prompt), computed once."""
+
+    def __init__(self, model, ids: list[int]):
+        import torch
+        from transformers import DynamicCache
+
+        self.ids = list(ids)
+        self.cache = DynamicCache()
+        if self.ids:
+            with torch.inference_mode():
+                model(input_ids=torch.tensor([self.ids], device=next(model.parameters()).device),
+                      cache=self.cache, use_cache=True)
+
+    def starts(self, prompts: list[list[int]]) -> bool:
+        n = len(self.ids)
+        return n > 0 and all(len(p) > n and p[:n] == self.ids for p in prompts)
+
+    def expand(self, rows: int):
+        from transformers import DynamicCache
+
+        cache = DynamicCache()
+        for i, layer in enumerate(self.cache.layers):
+            # update() concatenates into new tensors, so the shared prefix is never written to
+            cache.update(layer.keys.repeat_interleave(rows, 0), layer.values.repeat_interleave(rows, 0), i)
+        return cache
+
+
 class Rows:
-    def __init__(self, model, prompts: list[list[int]], pad_id: int):
+    def __init__(self, model, prompts: list[list[int]], pad_id: int, prefix: Prefix | None = None):
         import torch
         from transformers import DynamicCache
 
@@ -20,12 +48,16 @@ class Rows:
         self.model = model
         self.device = next(model.parameters()).device
         self.n = len(prompts)
+        # a shared prefix comes from its own cache; the padding then sits between it and each
+        # row's own tokens (a hole in the attention mask; positions skip it)
+        self.start = len(prefix.ids) if prefix is not None and prefix.starts(prompts) else 0
+        self.cache = prefix.expand(self.n) if self.start else DynamicCache()
+        prompts = [p[self.start:] for p in prompts]
         width = max(len(p) for p in prompts)
         self.pad = torch.tensor([width - len(p) for p in prompts], device=self.device)
         # the prompt's last token stays out of the cache, so the first call yields the
         # distribution after the prompt (each row's own last token)
         self.tail = torch.tensor([[p[-1]] for p in prompts], device=self.device)
-        self.cache = DynamicCache()
         self.cont: list[int] | None = None  # continuation in the cache; None: prompt tail not fed
         if width > 1:
             ids = torch.tensor([[pad_id] * (width - len(p)) + p[:-1] for p in prompts], device=self.device)
@@ -39,9 +71,10 @@ class Rows:
 
         start = self._length()
         total = start + ids.shape[1]
-        cols = torch.arange(total, device=self.device)
-        mask = (cols[None, :] >= self.pad[:, None]).long()
-        pos = (cols[None, start:] - self.pad[:, None]).clamp(min=0)
+        cols = torch.arange(total, device=self.device)[None, :]
+        hole = (cols >= self.start) & (cols < self.start + self.pad[:, None])
+        mask = (~hole).long()
+        pos = (cols[:, start:] - self.pad[:, None]).clamp(min=0)
         with torch.inference_mode():
             out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, cache=self.cache, use_cache=True)
         return out.logits.float().log_softmax(-1)
@@ -83,18 +116,18 @@ class Rows:
         self._crop_to(len(prefix))
         k = len(candidates)
         self.cache.batch_repeat_interleave(k)
-        self.pad, tail = self.pad.repeat_interleave(k), self.tail
+        self.pad = self.pad.repeat_interleave(k)
         ids = torch.tensor(candidates * self.n, device=self.device)[:, None]
         logp = self._forward(ids)
         self.pad = self.pad[::k]
-        self._probe = (list(prefix), list(candidates), tail)
+        self._probe = (list(prefix), list(candidates))
         return logp.view(self.n, k, -1)
 
     def settle(self, choice: int) -> None:
         """Keep the probed rows of ``choice`` (or the plain prefix when it was not probed)."""
         import torch
 
-        prefix, candidates, _ = self._probe
+        prefix, candidates = self._probe
         k = len(candidates)
         idx = candidates.index(choice) if choice in candidates else 0
         self.cache.batch_select_indices(torch.arange(self.n, device=self.device) * k + idx)

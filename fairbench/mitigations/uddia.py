@@ -69,7 +69,7 @@ class Attribute:
             ids = tokenizer.encode(" " + w, add_special_tokens=False)
             return emb[ids].mean(0)
 
-        rows, signs = [], []
+        rows = []
         for a, b in pairs:
             ea, eb = word(a), word(b)
             mid = (ea + eb) / 2
