@@ -17,6 +17,7 @@ from fairbench.metrics.bootstrap import bootstrap_ci, paired_bootstrap_delta
 from fairbench.metrics.cascade import CASCADE_METRICS, cascade_columns, cascade_record, detector
 from fairbench.metrics.grouped import evaluate
 from fairbench.metrics.identity import GEN_METRICS, Lexicon, gen_record, load_lexicon
+from fairbench.metrics.lens import LENS_METRICS, lens_columns
 from fairbench.metrics.stereotype import PAIRS_METRICS, pair_record
 from fairbench.metrics.t2i import T2I_METRICS, t2i_columns, t2i_record
 
@@ -25,6 +26,7 @@ FORMAT_METRICS: dict[str, tuple[Metric, ...]] = {
     "qa": QA_METRICS,
     "gen": GEN_METRICS,
     "t2i": T2I_METRICS,
+    "lens": LENS_METRICS,
     "cascade": CASCADE_METRICS,
 }
 
@@ -55,6 +57,8 @@ def to_columns(fmt: str, records: Sequence[dict]) -> Columns:
         }
     if fmt == "t2i":
         return t2i_columns(records)
+    if fmt == "lens":
+        return lens_columns(records)
     if fmt == "cascade":
         return cascade_columns(records)
     raise KeyError(f"unknown format {fmt!r}")
