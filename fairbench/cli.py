@@ -58,7 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     tasks = resolve_tasks(args.tasks, lang=args.lang)
     model = resolve_model(args.model, allow_download=args.allow_download)
     settings = Settings(seed=args.seed, limit=args.limit, batch_size=args.batch_size, device=args.device,
-                        dtype=args.dtype, lang=args.lang, bootstrap_iters=args.bootstrap_iters)
+                        dtype=args.dtype, lang=args.lang, bootstrap_iters=args.bootstrap_iters,
+                        extra={"threads": args.threads} if args.threads else {})
     mitigation = None
     if args.mitigation != "none":
         from fairbench.mitigations import parse_mitigation
@@ -66,6 +67,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         mitigation = parse_mitigation(args.mitigation)
     print(f"loading {model.spec} ...", file=sys.stderr, flush=True)
     _seed_everything(args.seed)
+    if args.threads:
+        import torch
+
+        # on a shared machine, fewer intra-op threads than cores avoids threads spin-waiting for
+        # each other; token-by-token generation suffers most from that
+        torch.set_num_threads(args.threads)
     lm = load_lm(model, device=args.device, dtype=args.dtype, batch_size=args.batch_size,
                  allow_download=args.allow_download)
     launched = int(os.environ.get("WORLD_SIZE", "1"))
@@ -160,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--batch-size", type=int, default=8)
     r.add_argument("--seed", type=int, default=1234)
     r.add_argument("--limit", type=int, default=None, help="evaluate only the first N items of each task")
+    r.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's own choice)")
     r.add_argument("--bootstrap-iters", type=int, default=1000)
     r.add_argument("--mitigation", default="none",
                    help="inference-time mitigation: none, ambedkar, uddia, with options as ambedkar:alpha=1.0,k=5")
