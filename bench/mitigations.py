@@ -84,7 +84,7 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--bootstrap-iters", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--output", default="bench/mitigations.json")
+    ap.add_argument("--output", default="results/bench_mitigations.json")
     args = ap.parse_args(argv)
 
     import torch

@@ -11,12 +11,13 @@ distributions, with the counterfactual contexts carrying the same continuation. 
 prefix of the draft that agrees with those choices is kept and the first disagreement is
 replaced by the verifier's choice; when the whole draft agrees, the verifier adds one token.
 
-Only contested positions cost more: JS lies in [0, ln 2], so a candidate whose log-probability
-trails the best by more than alpha * ln 2 can never win and is dropped; where one candidate is
-left, no divergence is needed. Where several are left, P_v(. | x, y_<t, y) is free for the
-drafted token (the verification pass computed it) and one batched pass gives it for the others;
-the counterfactual contexts (one left-padded batch with its own KV cache, rows.py) catch up on
-the continuation and score every candidate in one more pass. With alpha = 0 and the constitution off the choice is the verifier's
+The prompt and its counterfactuals form one left-padded batch with one KV cache (rows.py), so
+the verification pass reads the draft under all of them, and the divergence of the drafted
+token is free. Only contested positions cost more: JS lies in [0, ln 2], so a candidate whose
+log-probability trails the best by more than alpha * ln 2 can never win and is dropped; where
+one candidate is left, no divergence is needed; where several are left, one batched pass
+(rows x other candidates) scores the others. The constitution turn, the same in every
+request, is cached once (rows.Prefix). With alpha = 0 and the constitution off the choice is the verifier's
 greedy token and the output is exactly the verifier's greedy output (tests/test_mitigations.py).
 
 Log-likelihood requests pass through to the wrapped model unchanged.
@@ -93,11 +94,10 @@ class SpeculativeDecoder:
         opts = self.opts
         fair = opts.alpha > 0 and len(verifier_ids) > 1
         draft = Rows(self.draft, [draft_ids], self.pad, self.prefixes.get("draft"))
-        ver = Rows(self.verifier, verifier_ids[:1], self.pad, self.prefixes.get("verifier"))
-        # the counterfactual rows are read only where a choice is contested (more than one
-        # candidate within alpha * ln 2 of the best); they catch up on the continuation then,
-        # in one pass, instead of riding along in every verification pass
-        cfr = Rows(self.verifier, verifier_ids[1:], self.pad, self.prefixes.get("verifier")) if fair else None
+        # the counterfactual rows ride along in the verification pass: on a CPU a forward pass
+        # costs about the same for one row or a few (reading the weights dominates), so
+        # passes, not rows, are what to save
+        ver = Rows(self.verifier, verifier_ids if fair else verifier_ids[:1], self.pad, self.prefixes.get("verifier"))
         out: list[int] = []
         while True:
             proposal: list[int] = []
@@ -106,14 +106,14 @@ class SpeculativeDecoder:
                 proposal.append(int(logp.argmax()))
                 if proposal[-1] in stop.eos:
                     break
-            logp = ver.after(out, proposal)[0]  # (1 + len(proposal), vocab)
+            logp = ver.after(out, proposal)  # (rows, 1 + len(proposal), vocab)
             self.stats["steps"] += 1
             self.stats["drafted"] += len(proposal)
             new: list[int] = []
             for j in range(len(proposal) + 1):
                 drafted = proposal[j] if j < len(proposal) else None
-                nxt = logp[j + 1] if drafted is not None else None
-                choice = self._choose(ver, cfr, out + new, logp[j], drafted, nxt, do_sample, temperature, generator)
+                nxt = logp[:, j + 1] if drafted is not None else None
+                choice = self._choose(ver, out + new, logp[:, j], drafted, nxt, fair, do_sample, temperature, generator)
                 new.append(choice)
                 if choice != drafted:
                     break
@@ -122,10 +122,11 @@ class SpeculativeDecoder:
             if done:
                 return out
 
-    def _choose(self, ver: Rows, cfr: Rows | None, prefix, p, drafted, nxt, do_sample, temperature, generator) -> int:
+    def _choose(self, ver: Rows, prefix, logp, drafted, nxt, fair, do_sample, temperature, generator) -> int:
         import torch
 
-        if cfr is None:
+        p = logp[0]
+        if not fair:
             if do_sample:
                 return int(torch.multinomial((p / temperature).softmax(-1), 1, generator=generator))
             return int(p.argmax())
@@ -138,17 +139,15 @@ class SpeculativeDecoder:
             cands, scores = [c for c, k in zip(cands, keep.tolist()) if k], scores[keep]
             if len(cands) == 1:
                 return cands[0]
-        self.stats["probes"] += 1
-        # P_v(. | x, prefix, c): free for the drafted token, one batched pass for the others
-        after = {}
-        if drafted in cands:
-            after[drafted] = nxt
+        div = torch.zeros(len(cands), device=scores.device)
         others = [c for c in cands if c != drafted]
+        if drafted in cands:  # free: the verification pass read the drafted token in every row
+            div[cands.index(drafted)] = js_divergence(nxt[0], nxt[1:]).mean()
         if others:
-            probed = ver.probe(prefix, others)[0]
-            after.update(zip(others, probed))
-        cf = cfr.probe(prefix, cands)  # (counterfactuals, len(cands), vocab)
-        div = torch.stack([js_divergence(after[c], cf[:, i]).mean() for i, c in enumerate(cands)])
+            probed = ver.probe(prefix, others)  # (rows, len(others), vocab), one pass
+            self.stats["probes"] += 1
+            for i, c in enumerate(others):
+                div[cands.index(c)] = js_divergence(probed[0, i], probed[1:, i]).mean()
         score = scores - self.opts.alpha * div
         if do_sample:
             choice = cands[int(torch.multinomial((score / temperature).softmax(-1), 1, generator=generator))]
@@ -156,7 +155,6 @@ class SpeculativeDecoder:
             choice = cands[int(score.argmax())]
         if others:
             ver.settle(choice)
-        cfr.settle(choice)
         return choice
 
 
