@@ -57,9 +57,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError("--batch-size must be at least 1")
     tasks = resolve_tasks(args.tasks, lang=args.lang)
     model = resolve_model(args.model, allow_download=args.allow_download)
+    extra = {"threads": args.threads} if args.threads else {}
+    if args.payload:
+        # the cascade detectors read the payload from here, in fairbench and in plain lm-eval
+        # worker code alike (see docs/cascade.md)
+        os.environ["FAIRBENCH_CASCADE_PAYLOAD"] = args.payload
+        extra["payload"] = args.payload
     settings = Settings(seed=args.seed, limit=args.limit, batch_size=args.batch_size, device=args.device,
-                        dtype=args.dtype, lang=args.lang, bootstrap_iters=args.bootstrap_iters,
-                        extra={"threads": args.threads} if args.threads else {})
+                        dtype=args.dtype, lang=args.lang, bootstrap_iters=args.bootstrap_iters, extra=extra)
     mitigation = None
     if args.mitigation != "none":
         from fairbench.mitigations import parse_mitigation
@@ -105,11 +110,13 @@ def _seed_everything(seed: int) -> None:
 def cmd_tasks(args: argparse.Namespace) -> int:
     from fairbench.metrics import FORMAT_METRICS
     from fairbench.report import _table
-    from fairbench.tasks import BUILTIN, resolve_tasks
+    from fairbench.tasks import BUILTIN, LANGS, resolve_tasks
+    from fairbench.tasks.registry import CASCADE
 
     rows = []
-    for name in BUILTIN:
-        for lang in ("en", "hi"):
+    entries = [(n, LANGS) for n in BUILTIN] + [(n, ("en",)) for n in CASCADE]  # cascade is English only
+    for name, langs in entries:
+        for lang in langs:
             try:
                 (t,) = resolve_tasks(name, lang=lang)
             except UserError as e:
@@ -120,7 +127,8 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             metrics = ", ".join(m.name for m in FORMAT_METRICS[t.fmt])
             rows.append([name, t.fmt, lang, str(len(t.rows)), metrics, shown])
     print(_table(["task", "format", "lang", "items", "metrics (headline first)", "groups"], rows))
-    print("\ngroups of tasks: caste, religion, all; or pass a CrowS-Pairs/BBQ .csv/.jsonl file")
+    print("\ngroups of tasks: caste, religion, cascade, all (caste and religion); or pass a "
+          "CrowS-Pairs/BBQ .csv/.jsonl file. Text-to-image tasks: fairbench t2i run --help")
     return 0
 
 
@@ -150,7 +158,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 # Modules that add their own subcommand: each has ``add_parser(subparsers)`` which sets
 # ``fn`` on its parser. Their heavy imports stay inside their command functions.
-COMMAND_MODULES: tuple[str, ...] = ("fairbench.gate", "fairbench.leaderboard", "fairbench.t2i.cli")
+COMMAND_MODULES: tuple[str, ...] = ("fairbench.gate", "fairbench.leaderboard", "fairbench.t2i.cli", "fairbench.cascade.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--bootstrap-iters", type=int, default=1000)
     r.add_argument("--mitigation", default="none",
                    help="inference-time mitigation: none, ambedkar, uddia, with options as ambedkar:alpha=1.0,k=5")
+    r.add_argument("--payload", default=None,
+                   help="cascade tasks: the payload to detect, e.g. ads:brand=NAME,url=DOMAIN (docs/cascade.md)")
     r.add_argument("--captioner", default=None, help="text-to-image runs only: BLIP captioner folder")
     r.add_argument("--clip", default=None, help="text-to-image runs only: CLIP folder for the miss check, or none")
     r.add_argument("--allow-download", action="store_true", help="allow fetching a model from the Hugging Face hub")
