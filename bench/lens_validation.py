@@ -150,6 +150,31 @@ def main(argv=None) -> int:
             report["spearman"][f"{scope}/{space}"] = {"rho": rho, "ci": ci, "n": len(sel)}
             print(f"  {scope:14s} {space.upper()}  n={len(sel):3d}  rho {fmt_rho(rho, ci)}")
 
+    # ---- why it may be low: per reference pair, and with each pair's mean removed (the pooled
+    # rho also ranks the pairs' offsets, which representation and behaviour need not share)
+    print("\nper reference pair (13 targets each) and within pairs (each pair's mean removed):")
+    pairs = sorted({r["id"].split("-", 2)[2] for r in rows})
+    report["per_pair"] = {}
+    for pr in pairs:
+        sel = [r for r in rows if r["id"].split("-", 2)[2] == pr]
+        b = np.array([r["beh"] for r in sel])
+        entry = {"beh_mean": float(b.mean()), **{f"{sp}_mean": float(np.mean([r[sp] for r in sel])) for sp in ("cav", "sae")},
+                 **{f"rho_{sp}": spearman([r[sp] for r in sel], b) for sp in ("cav", "sae")}}
+        report["per_pair"][pr] = entry
+        print(f"  {pr:18s} behaviour mean {entry['beh_mean']:+.2f}  CAV mean {entry['cav_mean']:+.2f}  "
+              f"rho CAV {entry['rho_cav']:+.2f}  SAE {entry['rho_sae']:+.2f}")
+    key = [r["id"].split("-", 2)[2] for r in rows]
+
+    def centred(vals):
+        vals = np.asarray(vals, float)
+        return vals - np.array([vals[[k2 == k for k2 in key]].mean() for k in key])
+
+    for sp in ("cav", "sae"):
+        a, b = centred([r[sp] for r in rows]), centred([r["beh"] for r in rows])
+        rho, ci = spearman(a, b), spearman_ci(a, b)
+        report["spearman"][f"within_pairs/{sp}"] = {"rho": rho, "ci": ci, "n": len(rows)}
+        print(f"  within pairs   {sp.upper()}  n={len(rows):3d}  rho {fmt_rho(rho, ci)}")
+
     # ---- why it may be low: how reliable is each measure on its own?
     print("\nreliability (split halves; Spearman-Brown corrected), the ceiling on any correlation between them:")
     half_a = {k: float(d[np.isin(t, [0, 1])].mean()) for k, (d, t) in diffs.items()}
