@@ -349,7 +349,24 @@ def test_lens_command_prints_both_spaces(tiny_model_dir, tmp_path, monkeypatch, 
     assert args.fn(args) == 0
     out = capsys.readouterr().out
     assert "layer 1 (model.layers.1; --layer)" in out and "CAV" in out and "align(doctor, Brahmin)" in out
+    assert "SAE: not used (--no-sae)" in out
     bad = p.parse_args(["lens", "--model", str(tiny_model_dir), "--target", "doctor", "--refs", "Brahmin,Dalit",
                         "--layer", "7", "--no-sae"])
     with pytest.raises(UserError, match="out of range"):
         bad.fn(bad)
+
+
+def test_score_one_reports_the_sae_it_used_next_to_the_sae_space_score(tiny_model_dir, tmp_path, monkeypatch):
+    from fairbench.lens.cli import format_one, score_one
+    from fairbench.lens.sae import SAETraining, get_sae
+    from fairbench.lens.run import load_model
+    from fairbench.models.registry import resolve_model
+
+    monkeypatch.setenv("FAIRBENCH_CACHE", str(tmp_path))
+    ms = resolve_model(str(tiny_model_dir))
+    model, tok = load_model(ms)
+    get_sae(model, tok, ms.sha256, 1, opts=SAETraining(expansion=2, k=4, steps=10, batch_tokens=64, max_tokens=500))
+    r = score_one(str(tiny_model_dir), "clean", "Hindu,Muslim", layer=1, boot=4, log=lambda m: None)
+    assert r["sae_model"]["source"] == "cache" and r["sae_model"]["d_sae"] == 64
+    assert r["sae"]["bias"] == pytest.approx(r["sae"]["align_r1"] - r["sae"]["align_r2"])
+    assert "SAE (cache:" in format_one(r)

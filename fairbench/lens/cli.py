@@ -42,7 +42,7 @@ def score_one(model_spec: str, target: str, refs: str, *, layer: int | None = No
     out = {"model": ms.to_dict(), "target": t.name, "r1": r1, "r2": r2, "layer": lay, "hook": hook_name(model, lay),
            "layer_rule": choice.rule if choice else ("--layer" if layer is not None else "the SAE's layer"),
            "accuracy_by_layer": dict(zip(choice.layers, choice.accuracy)) if choice else None,
-           "probe_accuracy": acc, "sae": sae_info(meta), "concept_resamples": boot}
+           "probe_accuracy": acc, "sae_model": sae_info(meta), "concept_resamples": boot}
     for space_name in ("cav", "sae"):
         b = rec.get(f"bias_{space_name}")
         out[space_name] = None if b is None else {
@@ -68,7 +68,7 @@ def format_one(r: dict) -> str:
                      + " ".join(f"{k}:{v:.2f}" for k, v in r["accuracy_by_layer"].items()))
     lines.append("held-out probe accuracy at this layer: "
                  + ", ".join(f"{k} {v:.2f}" for k, v in r["probe_accuracy"].items()))
-    s = r["sae"]
+    s = r["sae_model"]
     if s:
         lines.append(f"SAE ({s.get('source')}: {s.get('path')}): d_sae {s.get('d_sae', '?')}, explained variance "
                      f"{_f(s.get('explained_variance'), 3)}, L0 {s.get('l0', 'n/a')}")
