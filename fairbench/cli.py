@@ -43,9 +43,31 @@ def _run_t2i(args: argparse.Namespace) -> int:
     return args.fn(args)
 
 
+def _run_lens(args: argparse.Namespace) -> int:
+    """``--tasks lens_caste,lens_religion``: representation analysis, no lm-eval requests."""
+    from fairbench.lens import run_lens_tasks
+    from fairbench.report import format_results
+    from fairbench.runner import Settings
+
+    if args.mitigation != "none":
+        raise UserError("--mitigation changes decoding; lens tasks read representations and do not decode")
+    settings = Settings(seed=args.seed, limit=args.limit, batch_size=args.batch_size, device=args.device,
+                        dtype=args.dtype, lang=args.lang, bootstrap_iters=args.bootstrap_iters)
+    path, results = run_lens_tasks(args.model, args.tasks, output=Path(args.output), settings=settings,
+                                   allow_download=args.allow_download)
+    print(format_results(results))
+    print(f"\nresults: {path}\nsamples: {path.parent / results['samples_file']}")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.model.startswith("diffusers:"):
         return _run_t2i(args)
+    names = [t.strip() for t in args.tasks.split(",") if t.strip()]
+    if any(n == "lens" or n.startswith("lens_") for n in names):
+        if not all(n == "lens" or n.startswith("lens_") for n in names):
+            raise UserError("run lens tasks on their own: they read representations, the others run through lm-eval")
+        return _run_lens(args)
     from fairbench.models import load_lm, resolve_model
     from fairbench.report import format_results
     from fairbench.runner import Settings, run
@@ -158,7 +180,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 # Modules that add their own subcommand: each has ``add_parser(subparsers)`` which sets
 # ``fn`` on its parser. Their heavy imports stay inside their command functions.
-COMMAND_MODULES: tuple[str, ...] = ("fairbench.gate", "fairbench.leaderboard", "fairbench.t2i.cli", "fairbench.cascade.cli")
+COMMAND_MODULES: tuple[str, ...] = ("fairbench.gate", "fairbench.leaderboard", "fairbench.t2i.cli", "fairbench.cascade.cli",
+                                     "fairbench.lens.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

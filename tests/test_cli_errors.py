@@ -20,6 +20,11 @@ PAIRS = str(__import__("pathlib").Path(__file__).parent / "fixtures" / "pairs.cs
         (["run", "--tasks", "caste", "--lang", "fr"], "unknown --lang"),
         (["run", "--tasks", "caste", "--limit", "0"], "--limit"),
         (["show", "missing.json"], "no such results file"),
+        (["run", "--tasks", "lens_caste,caste_pairs"], "run lens tasks on their own"),
+        (["run", "--tasks", "lens_nope"], "unknown lens task"),
+        (["run", "--tasks", PAIRS, "--mitigation", "ambedkar:alpha=x"], "alpha"),
+        (["run", "--tasks", PAIRS, "--mitigation", "nope"], "unknown mitigation"),
+        (["run", "--model", "diffusers:/no/such/folder", "--tasks", "t2i_objects"], "diffusers model"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(argv, expect, capsys):
