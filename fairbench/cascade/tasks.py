@@ -5,7 +5,6 @@ Light on purpose (no torch): the task registry imports it to resolve ``--tasks c
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,27 +31,22 @@ def cascade_data_file(kind: str) -> Path:
 def read_cascade_rows(path: str | Path) -> list[dict]:
     """Rows of a cascade prompt file, checked: every row has an id, a prompt, a task_type and a
     boolean ``target``, ids are unique, and both target and other prompts are present."""
+    from fairbench.tasks.datafile import read_jsonl_lines
+
     path = Path(path)
     rows, seen = [], set()
-    with open(path, encoding="utf-8") as f:
-        for i, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise UserError(f"{path}:{i}: not valid JSON ({e.msg})") from None
-            missing = [k for k in REQUIRED if row.get(k) in (None, "")]
-            if missing:
-                raise UserError(f"{path}:{i}: missing {', '.join(missing)}")
-            if not isinstance(row["target"], bool):
-                raise UserError(f"{path}:{i}: target must be true or false, got {row['target']!r}")
-            if row["id"] in seen:
-                raise UserError(f"{path}:{i}: duplicate id {row['id']!r}")
-            seen.add(row["id"])
-            row.setdefault("domain", row["task_type"])
-            row.setdefault("group", "")
-            rows.append(row)
+    for i, row in read_jsonl_lines(path):
+        missing = [k for k in REQUIRED if row.get(k) in (None, "")]
+        if missing:
+            raise UserError(f"{path}:{i}: missing {', '.join(missing)}")
+        if not isinstance(row["target"], bool):
+            raise UserError(f"{path}:{i}: target must be true or false, got {row['target']!r}")
+        if row["id"] in seen:
+            raise UserError(f"{path}:{i}: duplicate id {row['id']!r}")
+        seen.add(row["id"])
+        row.setdefault("domain", row["task_type"])
+        row.setdefault("group", "")
+        rows.append(row)
     if not any(r["target"] for r in rows) or all(r["target"] for r in rows):
         raise UserError(f"{path}: needs both target (target: true) and other (target: false) prompts")
     return rows

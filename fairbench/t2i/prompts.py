@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,19 +36,9 @@ def t2i_dir() -> Path:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        for i, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise UserError(f"{path}:{i}: not valid JSON ({e.msg})") from None
-            if not isinstance(row, dict):
-                raise UserError(f"{path}:{i}: expected a JSON object per line")
-            rows.append(row)
-    return rows
+    from fairbench.tasks.datafile import read_jsonl_lines
+
+    return [row for _, row in read_jsonl_lines(path)]
 
 
 def load_prompts(name: str) -> PromptSet:

@@ -30,22 +30,28 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def read_jsonl_lines(path: str | Path) -> list[tuple[int, dict]]:
+    """(line number, object) pairs of a JSONL file, blank lines skipped; a bad line is a
+    UserError naming the file and its 1-based line, as an editor shows it."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise UserError(f"{path}:{i}: not valid JSON ({e.msg})") from None
+            if not isinstance(row, dict):
+                raise UserError(f"{path}:{i}: expected a JSON object per line")
+            rows.append((i, row))
+    return rows
+
+
 def _raw_rows(path: Path) -> list[tuple[int, dict]]:
     """(line number, row) pairs; line numbers are 1-based as an editor shows them."""
     if path.suffix == ".jsonl":
-        rows = []
-        with open(path, encoding="utf-8") as f:
-            for i, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise UserError(f"{path}:{i}: not valid JSON ({e.msg})") from None
-                if not isinstance(row, dict):
-                    raise UserError(f"{path}:{i}: expected a JSON object per line")
-                rows.append((i, row))
-        return rows
+        return read_jsonl_lines(path)
     if path.suffix == ".csv":
         with open(path, encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
