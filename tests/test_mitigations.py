@@ -167,13 +167,17 @@ def reference_fair_greedy(model, ids, cf_ids, n, alpha, k):
     return out
 
 
-def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir):
-    """alpha > 0: speculation, batched left-padded counterfactual rows, candidate probing and
-    the pruning bound together give exactly the brute-force rule, and it differs from greedy."""
+@pytest.mark.parametrize("draft", ["other", "self", "plain"])
+def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir, draft):
+    """alpha > 0: speculation (a separate draft verified gamma tokens at a time, or the verifier
+    as its own draft with lazy tree passes), batched left-padded counterfactual rows, candidate
+    probing and the pruning bound together give exactly the brute-force rule, and it differs
+    from greedy."""
     # a random model's divergences are ~1e-3 nats, hence the large alpha
     alpha, k, n = 1000.0, 4, 12
     tiny_lm = untied_lm
-    mit = parse_mitigation(f"ambedkar:alpha={alpha},k={k},constitution=off,draft={other_model_dir}")
+    spec = other_model_dir if draft == "other" else draft
+    mit = parse_mitigation(f"ambedkar:alpha={alpha},k={k},constitution=off,draft={spec}")
     lm = mit.wrap(tiny_lm)
     differs = 0
     for text in PROMPTS[:2]:
@@ -217,15 +221,55 @@ def test_rows_padding_and_shared_prefix_give_each_rows_own_distributions(untied_
         assert rows.cont == cont + [8]
 
 
+def test_rows_tree_pass_catches_up_and_scores_candidates_side_by_side(untied_lm):
+    """The tree mask: rows catch up on unread continuation and every candidate sees the
+    context and itself only, so each gets what the row alone gives; the cache keeps cont."""
+    from fairbench.mitigations.rows import Prefix, Rows
+
+    model = untied_lm.model
+    prefix = ids_of(untied_lm, "Shared words first.")[:6]
+    prompts = [prefix + ids_of(untied_lm, t) for t in ("a short one", "a much longer prompt with more tokens in it")]
+
+    def alone(ids):
+        with torch.no_grad():
+            return model(torch.tensor([ids])).logits[0, -1].float().log_softmax(-1)
+
+    for pre in (None, Prefix(model, prefix)):
+        rows = Rows(model, prompts, pad_id=0, prefix=pre)
+        for cont, cands in (([], [7, 8, 9]), ([5, 17], [40, 41]), ([5, 17, 33, 2], [3]), ([5, 18], [4, 6])):
+            got = rows.tree(cont, cands)
+            assert got.shape[:2] == (2, len(cands)) and rows.cont == cont
+            for r, p in enumerate(prompts):
+                for i, c in enumerate(cands):
+                    assert torch.allclose(got[r, i], alone(p + cont + [c]), atol=1e-4)
+        assert torch.allclose(rows.after([5, 18, 4])[1, -1], alone(prompts[1] + [5, 18, 4]), atol=1e-4)
+
+
 def test_ambedkar_constitution_reaches_the_verifier_only(tiny_lm):
     from fairbench.mitigations.ambedkar import CONSTITUTION
 
-    mit = parse_mitigation("ambedkar")
+    mit = parse_mitigation("ambedkar:draft=plain")
     lm = mit.wrap(tiny_lm)
     req = lm.request(lm.apply_chat_template([{"role": "user", "content": PROMPTS[1]}]), {})
     draft, ver = mit.contexts(tiny_lm, req)
     assert CONSTITUTION not in draft and all(CONSTITUTION in v for v in ver)
     assert "headscarves" in ver[0] and all("headscarves" not in v for v in ver[1:])
+    # by default the draft is the verifier itself, prompt included
+    mit = parse_mitigation("ambedkar")
+    mit.wrap(tiny_lm)
+    draft, ver = mit.contexts(tiny_lm, req)
+    assert draft == ver[0] and mit.decoder.draft is mit.decoder.verifier
+
+
+def test_ambedkar_self_draft_alpha0_is_the_verifiers_greedy_output(tiny_lm):
+    mit = parse_mitigation("ambedkar:alpha=0,constitution=off")
+    mit.wrap(tiny_lm)
+    n = 20
+    for text in PROMPTS:
+        ids = ids_of(tiny_lm, text)
+        stop = Stopper(tiny_lm.tokenizer, [], n)
+        stop.eos = set()
+        assert mit.decoder.decode(ids, [ids], stop) == greedy(tiny_lm.model, ids, n)
 
 
 def test_ambedkar_generate_until_respects_stop_strings_and_budget(tiny_lm):

@@ -52,7 +52,9 @@ class AmbedkarOptions:
     gamma: int = 4
     cf: int = 2  # counterfactual prompts per request
     constitution: bool = True
-    draft: str | None = None  # a --model spec; default: the wrapped model, without the constitution
+    # self (default): the verifier itself, under its own prompt; plain: the wrapped model
+    # without the constitution; or any --model spec with the same vocabulary
+    draft: str | None = None
     verifier: str | None = None  # default: the wrapped model, under the constitution
 
     def __post_init__(self):
@@ -91,8 +93,72 @@ class SpeculativeDecoder:
     def decode(self, draft_ids: list[int], verifier_ids: list[list[int]], stop: Stopper, *,
                do_sample: bool = False, temperature: float = 1.0, generator=None) -> list[int]:
         """Continuation ids. ``verifier_ids[0]`` is the prompt, the rest its counterfactuals."""
+        fair = self.opts.alpha > 0 and len(verifier_ids) > 1
+        if self.draft is self.verifier and draft_ids == verifier_ids[0]:
+            return self._decode_self(verifier_ids if fair else verifier_ids[:1], stop, do_sample, temperature,
+                                     generator)
+        return self._decode_draft(draft_ids, verifier_ids, stop, fair, do_sample, temperature, generator)
+
+    def _decode_self(self, verifier_ids, stop, do_sample, temperature, generator) -> list[int]:
+        """The draft is the verifier itself, under its own prompt: every proposal is the
+        verifier's own top choice, so a drafted token can only be overturned where the fairness
+        term can change the choice. The counterfactual rows are therefore read lazily: the draft
+        runs on until such a contested position, and one tree pass then catches every row up on
+        the tokens drafted since the last one and scores all surviving candidates under all
+        rows. Same choices as ``_decode_draft``; what it saves is every pass at positions that
+        the fairness term cannot touch."""
+        import torch
+
+        rows = Rows(self.verifier, verifier_ids, self.pad, self.prefixes.get("verifier"))
+        draft = rows.first() if rows.n > 1 else rows
+        out: list[int] = []
+        nxt = None  # the draft's next distribution when a tree pass already gave it
+        while True:
+            p = nxt if nxt is not None else draft.after(out)[0, -1]
+            nxt = None
+            self.stats["drafted"] += 1
+            cands, scores = self._candidates(p, do_sample) if rows is not draft else ([], None)
+            if len(cands) > 1:
+                probed = rows.tree(out, cands)  # (rows, candidates, vocab)
+                self.stats["steps"] += 1
+                self.stats["probes"] += 1
+                div = torch.stack([js_divergence(probed[0, i], probed[1:, i]).mean() for i in range(len(cands))])
+                choice = self._pick(cands, scores - self.opts.alpha * div, do_sample, temperature, generator)
+                # row 0 of the tree pass is the verifier after the choice: the draft's next step
+                nxt = probed[0, cands.index(choice)]
+            elif cands:
+                choice = cands[0]
+            elif do_sample:
+                choice = int(torch.multinomial((p / temperature).softmax(-1), 1, generator=generator))
+            else:
+                choice = int(p.argmax())
+            self.stats["accepted"] += choice == int(p.argmax())
+            out, done = stop.cut(out + [choice])
+            if done:
+                return out
+
+    def _candidates(self, p, do_sample: bool):
+        """The verifier's top-k; greedy drops those that cannot win: JS is in [0, ln 2], so a
+        candidate more than alpha * ln 2 below the best never does."""
+        top = p.topk(min(self.opts.k, p.shape[-1]))
+        cands, scores = top.indices.tolist(), top.values.clone()
+        if not do_sample:
+            keep = scores >= scores[0] - self.opts.alpha * math.log(2)
+            cands, scores = [c for c, k in zip(cands, keep.tolist()) if k], scores[keep]
+        return cands, scores
+
+    @staticmethod
+    def _pick(cands, score, do_sample, temperature, generator) -> int:
+        import torch
+
+        if do_sample:
+            return cands[int(torch.multinomial((score / temperature).softmax(-1), 1, generator=generator))]
+        return cands[int(score.argmax())]
+
+    def _decode_draft(self, draft_ids, verifier_ids, stop, fair, do_sample, temperature, generator) -> list[int]:
+        """A separate draft (other weights, or no constitution): it proposes ``gamma`` tokens,
+        the verifier reads them under every row in one pass, the agreeing prefix is kept."""
         opts = self.opts
-        fair = opts.alpha > 0 and len(verifier_ids) > 1
         draft = Rows(self.draft, [draft_ids], self.pad, self.prefixes.get("draft"))
         # the counterfactual rows ride along in the verification pass: on a CPU a forward pass
         # costs about the same for one row or a few (reading the weights dominates), so
@@ -130,15 +196,9 @@ class SpeculativeDecoder:
             if do_sample:
                 return int(torch.multinomial((p / temperature).softmax(-1), 1, generator=generator))
             return int(p.argmax())
-        top = p.topk(min(self.opts.k, p.shape[-1]))
-        cands = top.indices.tolist()
-        scores = top.values.clone()
-        if not do_sample:
-            # JS is in [0, ln 2]: a candidate further than alpha * ln 2 below the best never wins
-            keep = scores >= scores[0] - self.opts.alpha * math.log(2)
-            cands, scores = [c for c, k in zip(cands, keep.tolist()) if k], scores[keep]
-            if len(cands) == 1:
-                return cands[0]
+        cands, scores = self._candidates(p, do_sample)
+        if len(cands) == 1:
+            return cands[0]
         div = torch.zeros(len(cands), device=scores.device)
         others = [c for c in cands if c != drafted]
         if drafted in cands:  # free: the verification pass read the drafted token in every row
@@ -148,11 +208,7 @@ class SpeculativeDecoder:
             self.stats["probes"] += 1
             for i, c in enumerate(others):
                 div[cands.index(c)] = js_divergence(probed[0, i], probed[1:, i]).mean()
-        score = scores - self.opts.alpha * div
-        if do_sample:
-            choice = cands[int(torch.multinomial((score / temperature).softmax(-1), 1, generator=generator))]
-        else:
-            choice = cands[int(score.argmax())]
+        choice = self._pick(cands, scores - self.opts.alpha * div, do_sample, temperature, generator)
         if others:
             ver.settle(choice)
         return choice
@@ -192,28 +248,42 @@ class Ambedkar:
 
     def settings(self) -> dict:
         s = asdict(self.opts)
-        s["draft"] = self.opts.draft or "wrapped model"
+        s["draft"] = {None: "self (the verifier, lazy counterfactual rows)", "self": "self (the verifier, lazy "
+                      "counterfactual rows)", "plain": "wrapped model without the constitution"}.get(
+            self.opts.draft, self.opts.draft)
         s["verifier"] = self.opts.verifier or "wrapped model"
         return s | {"loglikelihood": "passthrough", "decoding": "greedy unless the task samples"}
 
     def wrap(self, lm):
         model, tok, device = hf_parts(lm, self.name)
-        draft = _load(self.opts.draft, model, device)
         verifier = _load(self.opts.verifier, model, device)
+        if self.self_draft:
+            draft = verifier
+        else:
+            draft = _load(None if self.opts.draft == "plain" else self.opts.draft, model, device)
         for m in (draft, verifier):
             if m.get_output_embeddings().weight.shape[0] != model.get_output_embeddings().weight.shape[0]:
                 raise UserError("ambedkar: the draft and verifier must share the wrapped model's vocabulary")
         self.decoder = SpeculativeDecoder(draft, verifier, tok, self.opts)
         # the ~180-token constitution turn is the same for every request: cache it once
         a, b = (self.contexts(lm, _probe_request(lm, text)) for text in ("a", "b"))
+        ver_prefix = Prefix(verifier, _common(encode(lm, a[1][0]), encode(lm, b[1][0])))
         self.decoder.prefixes = {
-            "draft": Prefix(draft, _common(encode(lm, a[0]), encode(lm, b[0]))),
-            "verifier": Prefix(verifier, _common(encode(lm, a[1][0]), encode(lm, b[1][0]))),
+            "draft": ver_prefix if self.self_draft else Prefix(draft, _common(encode(lm, a[0]), encode(lm, b[0]))),
+            "verifier": ver_prefix,
         }
         return wrap_lm(lm, lambda req: self.generate(lm, req), self.name, self.settings())
 
+    @property
+    def self_draft(self) -> bool:
+        return self.opts.draft in (None, "self")
+
     def contexts(self, lm, req: Request) -> tuple[str, list[str]]:
         """(draft prompt, [verifier prompt, counterfactual verifier prompts...])."""
+        draft, verifier = self._contexts(lm, req)
+        return (verifier[0] if self.self_draft else draft), verifier
+
+    def _contexts(self, lm, req: Request) -> tuple[str, list[str]]:
         prompt, opts = req.prompt, self.opts
         if prompt.messages is None:
             texts = [prompt.text] + counterfactuals(prompt.text, opts.cf)

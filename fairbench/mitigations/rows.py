@@ -63,6 +63,21 @@ class Rows:
             ids = torch.tensor([[pad_id] * (width - len(p)) + p[:-1] for p in prompts], device=self.device)
             self._forward(ids)
 
+    def first(self) -> "Rows":
+        """Row 0 alone, as its own Rows, from this one's cache (no second prefill)."""
+        import copy
+
+        from transformers import DynamicCache
+
+        row = copy.copy(self)
+        row.n, row.pad, row.tail = 1, self.pad[:1], self.tail[:1]
+        row.cont = None if self.cont is None else list(self.cont)
+        row.cache = DynamicCache()
+        for i, layer in enumerate(self.cache.layers):
+            # a view: every later cache operation makes new tensors, so neither writes the other's
+            row.cache.update(layer.keys[:1], layer.values[:1], i)
+        return row
+
     def _length(self) -> int:
         return self.cache.get_seq_length()
 
@@ -73,7 +88,8 @@ class Rows:
         total = start + ids.shape[1]
         cols = torch.arange(total, device=self.device)[None, :]
         hole = (cols >= self.start) & (cols < self.start + self.pad[:, None])
-        mask = (~hole).long()
+        # no padding: no mask, so attention takes its plain causal path
+        mask = (~hole).long() if bool(hole.any()) else None
         pos = (cols[:, start:] - self.pad[:, None]).clamp(min=0)
         with torch.inference_mode():
             out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, cache=self.cache, use_cache=True)
@@ -105,6 +121,48 @@ class Rows:
         self.cont = target
         first = len(cont) - 1 - common if common >= 0 else len(cont)
         return logp[:, first:]
+
+    def tree(self, cont: list[int], candidates: list[int]):
+        """Log-probs (rows, len(candidates), vocab) after ``cont + [c]`` for each candidate, from
+        one pass that also catches the rows up on whatever of ``cont`` they have not read.
+
+        The candidates sit side by side after ``cont`` at the same position, each attending to
+        the context and to itself only (a tree attention mask), so k candidates cost k more
+        tokens in the pass, not k copies of every row. The candidates leave the cache after the
+        pass: it then holds ``cont``.
+        """
+        import torch
+
+        common = -1
+        if self.cont is not None:
+            common = 0
+            while common < min(len(self.cont), len(cont)) and self.cont[common] == cont[common]:
+                common += 1
+        self._crop_to(common)
+        pending = torch.tensor([list(cont[max(common, 0):])] * self.n, dtype=torch.long, device=self.device)
+        if common < 0:
+            pending = torch.cat([self.tail, pending], 1)
+        p, k = pending.shape[1], len(candidates)
+        cands = torch.tensor([list(candidates)] * self.n, dtype=torch.long, device=self.device)
+        start = self._length()
+        total = start + p + k
+        cols = torch.arange(total, device=self.device)
+        hole = (cols[None] >= self.start) & (cols[None] < self.start + self.pad[:, None])  # (rows, total)
+        q = torch.arange(p + k, device=self.device)[:, None]
+        # pending tokens: causal; candidate j: everything before the candidates, and itself
+        sees = torch.where(q < p, cols[None] <= start + q, (cols[None] < start + p) | (cols[None] == start + q))
+        allowed = sees[None] & ~hole[:, None, :]  # (rows, p + k, total)
+        dtype = next(self.model.parameters()).dtype
+        mask = torch.zeros(allowed.shape, dtype=dtype, device=self.device)
+        mask.masked_fill_(~allowed, torch.finfo(dtype).min)
+        q_cols = torch.cat([cols[start:start + p], torch.full((k,), start + p, device=self.device)])
+        pos = (q_cols[None] - self.pad[:, None]).clamp(min=0)
+        with torch.inference_mode():
+            out = self.model(input_ids=torch.cat([pending, cands], 1), attention_mask=mask[:, None],
+                             position_ids=pos, cache=self.cache, use_cache=True, logits_to_keep=k)
+        self.cache.crop(-k)
+        self.cont = list(cont)
+        return out.logits.float().log_softmax(-1)
 
     def probe(self, prefix: list[int], candidates: list[int]):
         """Log-probs (rows, len(candidates), vocab) after ``prefix + [c]`` for each candidate,
