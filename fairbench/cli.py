@@ -92,6 +92,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         from fairbench.mitigations import parse_mitigation
 
         mitigation = parse_mitigation(args.mitigation)
+    if args.draft_model or args.verifier_model:
+        if mitigation is None or mitigation.name != "ambedkar":
+            raise UserError("--draft-model and --verifier-model go with --mitigation ambedkar")
+        # set after parsing: a model spec may itself contain commas (hf:pretrained=...,dtype=...)
+        mitigation.opts.draft = args.draft_model or mitigation.opts.draft
+        mitigation.opts.verifier = args.verifier_model or mitigation.opts.verifier
     print(f"loading {model.spec} ...", file=sys.stderr, flush=True)
     _seed_everything(args.seed)
     if args.threads:
@@ -202,6 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--bootstrap-iters", type=int, default=1000)
     r.add_argument("--mitigation", default="none",
                    help="inference-time mitigation: none, ambedkar, uddia, with options as ambedkar:alpha=1.0,k=5")
+    r.add_argument("--draft-model", default=None,
+                   help="ambedkar: the draft (a --model spec, 'self' or 'plain'; default self: the verifier drafts)")
+    r.add_argument("--verifier-model", default=None,
+                   help="ambedkar: the verifier (a --model spec; default: the --model itself)")
     r.add_argument("--payload", default=None,
                    help="cascade tasks: the payload to detect, e.g. ads:brand=NAME,url=DOMAIN (docs/cascade.md)")
     r.add_argument("--captioner", default=None, help="text-to-image runs only: BLIP captioner folder")

@@ -24,6 +24,8 @@ PAIRS = str(__import__("pathlib").Path(__file__).parent / "fixtures" / "pairs.cs
         (["run", "--tasks", "lens_nope"], "unknown lens task"),
         (["run", "--tasks", PAIRS, "--mitigation", "ambedkar:alpha=x"], "alpha"),
         (["run", "--tasks", PAIRS, "--mitigation", "nope"], "unknown mitigation"),
+        (["run", "--tasks", PAIRS, "--draft-model", "x"], "go with --mitigation ambedkar"),
+        (["run", "--tasks", PAIRS, "--mitigation", "uddia", "--verifier-model", "x"], "go with --mitigation ambedkar"),
         (["run", "--model", "diffusers:/no/such/folder", "--tasks", "t2i_objects"], "diffusers model"),
     ],
 )

@@ -377,7 +377,21 @@ def test_runner_records_the_mitigation_and_scores_its_generations(tmp_path, tiny
     assert res["mitigation"]["settings"]["loglikelihood"] == "passthrough"
     assert res["tasks"]["gen"]["n"] == 2
     if mit.name == "ambedkar":
-        assert mit.decoder.stats["steps"] > 0  # generations went through the speculative decoder
+        assert mit.decoder.stats["drafted"] > 0  # generations went through the speculative decoder
     else:
         assert mit.decoder.stats["tokens"] > 0
         mit.decoder.close()
+
+
+def test_cli_draft_and_verifier_model_flags_reach_ambedkar(tmp_path, tiny_model_dir, other_model_dir, fixtures):
+    import json
+
+    from fairbench.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", "--model", str(tiny_model_dir), "--tasks", str(fixtures / "gen.jsonl"), "--limit", "2",
+                 "--mitigation", "ambedkar:gamma=2", "--draft-model", str(other_model_dir),
+                 "--bootstrap-iters", "20", "--output", str(out)]) == 0
+    res = json.loads(next(out.glob("*.json")).read_text())
+    assert res["mitigation"]["settings"]["draft"] == str(other_model_dir)
+    assert res["mitigation"]["settings"]["verifier"] == "wrapped model"
