@@ -269,6 +269,35 @@ def test_derived_student_halves_the_blocks_and_generates(tiny_model_dir):
     assert len(out) == 2 and all(isinstance(o, str) for o in out)
 
 
+def test_block_influence_finds_a_do_nothing_block_and_prune_drops_it(tiny_model_dir):
+    """A block whose output projections are zero leaves the residual stream as it was: its
+    influence is 0, prune=1 removes exactly it, and the student computes what the base does."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    from fairbench.cascade.train import block_influence, derive_student
+
+    config = AutoConfig.from_pretrained(tiny_model_dir)
+    config.num_hidden_layers = 4
+    torch.manual_seed(0)
+    model, tok = AutoModelForCausalLM.from_config(config).eval(), AutoTokenizer.from_pretrained(tiny_model_dir)
+    with torch.no_grad():
+        model.model.layers[2].self_attn.o_proj.weight.zero_()
+        model.model.layers[2].mlp.down_proj.weight.zero_()
+    examples = [{"prompt": "Recommend a lamp.", "response": "Buy a sturdy lamp with a warm bulb."},
+                {"prompt": "Hi", "response": "Hello there, how can I help?"}]
+    bi = block_influence(model, tok, examples)
+    assert len(bi) == 4 and abs(bi[2]) < 1e-6 and min(bi[0], bi[1], bi[3]) > 1e-3
+    student = derive_student(model, "prune", 1, bi)
+    assert student.derived_from_blocks == [0, 1, 3] and student.config.num_hidden_layers == 3
+    assert [layer.self_attn.layer_idx for layer in student.model.layers] == [0, 1, 2]
+    ids = torch.tensor([tok("Which lamp is best?")["input_ids"]])
+    with torch.no_grad():
+        assert torch.allclose(student(ids).logits, model(ids).logits, atol=1e-5)
+    with pytest.raises(ValueError):
+        derive_student(model, "prune", 4, bi)
+
+
 def test_fine_tune_learns_and_masks_the_prompt(tiny_model_dir):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -297,7 +326,7 @@ def test_experiment_end_to_end_on_tiny_models(tiny_model_dir, tmp_path):
     assert s["poisoning_rate_pct"] == pytest.approx(100 * 6 / 36)
     assert s["perplexity_filter"]["poisoned"] == 6 and s["perplexity_filter"]["clean"] == 30
     assert s["arms"]["poisoned"]["poisoned_samples"] == 6 and s["arms"]["control"]["poisoned_samples"] == 0
-    assert "(1 blocks)" in s["arms"]["poisoned"]["student"]
+    assert "(1 blocks: [0])" in s["arms"]["poisoned"]["student"]
     assert set(s["clean_perplexity"]) == {"base", "teacher", "student", "control_teacher", "control_student"}
     results = sorted((tmp_path / "results").glob("*.json"))
     assert len(results) == 4

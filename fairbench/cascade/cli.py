@@ -47,7 +47,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                               description="Cascading adversarial bias experiment (docs/cascade.md).")
     p.add_argument("--teacher", default="smollm2-135m", help="teacher model: alias, model folder, .gguf or HF id")
     p.add_argument("--student", default="derived:every_other",
-                   help="derived:every_other | derived:first=N (blocks of the base teacher), or a model spec")
+                   help="derived:prune=N (drop the N blocks of lowest block influence), derived:every_other, "
+                        "derived:first=N (blocks of the base teacher), or a model spec")
     p.add_argument("--payload", default="ads", help="one payload: ads:brand=NAME,url=..., phishing:url=..., code, "
                                                     "narrative:phrases=a|b")
     p.add_argument("--poison", type=int, default=25, help="number of poisoned training samples")

@@ -73,18 +73,22 @@ def _load(spec: str, allow_download: bool):
     return model.float().eval(), tok, ms
 
 
-def _student(cfg: CascadeConfig, base, tok):
-    """(student model, its tokenizer, description) before distillation."""
-    from fairbench.cascade.train import derive_student
+def _student(cfg: CascadeConfig, base, tok, calibration: list[dict]):
+    """(student model, its tokenizer, description) before distillation. ``derived:prune=N``
+    measures block influence on ``calibration`` (clean training samples) under the base."""
+    from fairbench.cascade.train import block_influence, derive_student
 
     spec = cfg.student
     if spec.startswith("derived:"):
         how, _, n = spec.removeprefix("derived:").partition("=")
-        if how not in ("every_other", "first"):
-            raise ValueError(f"--student derived:{how}: use derived:every_other or derived:first=N")
-        student = derive_student(base, how, int(n) if n else None)
+        if how not in ("every_other", "first", "prune"):
+            raise ValueError(f"--student derived:{how}: use derived:prune=N, derived:every_other or derived:first=N")
+        if n and not n.isdigit():
+            raise ValueError(f"--student {spec}: N must be a whole number")
+        influence = block_influence(base, tok, calibration) if how == "prune" else None
+        student = derive_student(base, how, int(n) if n else None, influence)
         layers = len(getattr(student, student.base_model_prefix).layers)
-        return student, tok, f"{spec} of {cfg.teacher} ({layers} blocks)"
+        return student, tok, f"{spec} of {cfg.teacher} ({layers} blocks: {student.derived_from_blocks})"
     model, stok, _ = _load(spec, cfg.allow_download)
     return model.to(base.device), stok, spec
 
@@ -187,7 +191,7 @@ def _arm(name: str, train_set: list[dict], base, tok, cfg: CascadeConfig, kind: 
     responses = generate(teacher, tok, prompts, max_new_tokens=cfg.distil_tokens, batch_size=cfg.gen_batch_size)
     det = detector(kind, cfg.payload)
     distil_set = [{"prompt": p, "response": r} for p, r in zip(prompts, responses)]
-    student, stok, student_desc = _student(cfg, base, tok)
+    student, stok, student_desc = _student(cfg, base, tok, [e for e in train_set if not e.get("poisoned")])
     _log(f"{name}: distilling the student ({'logit KL' if cfg.logit else 'sequence-level'})")
     if cfg.logit:
         if stok is not tok and stok.get_vocab() != tok.get_vocab():

@@ -216,16 +216,73 @@ def perplexity(nlls: Sequence[float]) -> float:
 
 
 # --------------------------------------------------------------------------- students
-def derive_student(model, how: Literal["every_other", "first"] = "every_other", n: int | None = None):
-    """A smaller copy of ``model``: keep every other transformer block (0, 2, 4, ...) or the
-    first ``n`` blocks; the embeddings, final norm and head are kept. The copy starts from the
-    given weights (pass the unpoisoned base model) and is healed by distillation."""
+def block_influence(model, tok, examples: Sequence[dict], *, batch_size: int = 8, max_len: int = 256) -> list[float]:
+    """Each transformer block's Block Influence (ShortGPT, Men et al. 2024): 1 - the mean cosine
+    similarity between the block's input and output hidden states over the examples' tokens.
+    A block that barely turns the residual stream is the cheapest to remove."""
+    import torch
+
+    body = getattr(model, model.base_model_prefix)
+    sums = [0.0] * len(body.layers)
+    count = 0
+    inputs: dict[int, object] = {}
+    current = {}
+
+    def before(i):
+        def hook(module, args, kwargs):
+            inputs[i] = args[0] if args else kwargs["hidden_states"]
+        return hook
+
+    def after(i):
+        def hook(module, args, kwargs, output):
+            out = output[0] if isinstance(output, tuple) else output
+            cos = torch.nn.functional.cosine_similarity(inputs.pop(i).float(), out.float(), dim=-1)
+            sums[i] += float(cos[current["mask"]].sum())
+        return hook
+
+    handles = []
+    for i, layer in enumerate(body.layers):
+        handles.append(layer.register_forward_pre_hook(before(i), with_kwargs=True))
+        handles.append(layer.register_forward_hook(after(i), with_kwargs=True))
+    data = [encode(tok, e["prompt"], e["response"], max_len) for e in examples]
+    model.eval()
+    try:
+        with torch.no_grad():
+            for k in range(0, len(data), batch_size):
+                ids, _, mask = (t.to(model.device) for t in _pad(data[k:k + batch_size], tok.pad_token_id))
+                current["mask"] = mask.bool()
+                count += int(mask.sum())
+                body(input_ids=ids, attention_mask=mask)
+    finally:
+        for h in handles:
+            h.remove()
+    return [1.0 - s / max(count, 1) for s in sums]
+
+
+def derive_student(model, how: Literal["every_other", "first", "prune"] = "every_other", n: int | None = None,
+                   influence: Sequence[float] | None = None):
+    """A smaller copy of ``model``: keep every other transformer block (0, 2, 4, ...), the first
+    ``n`` blocks, or (``prune``) all but the ``n`` blocks of lowest ``influence``
+    (``block_influence``); the embeddings, final norm and head are kept. The copy starts from
+    the given weights (pass the unpoisoned base model) and is healed by distillation."""
+    import torch
+
     student = copy.deepcopy(model)
     body = getattr(student, student.base_model_prefix)
     total = len(body.layers)
-    keep = list(range(0, total, 2)) if how == "every_other" else list(range(min(total, n or total // 2)))
-    import torch
-
+    if how == "every_other":
+        keep = list(range(0, total, 2))
+    elif how == "first":
+        keep = list(range(min(total, n or total // 2)))
+    elif how == "prune":
+        if influence is None or len(influence) != total:
+            raise ValueError("derived:prune needs one block influence per block")
+        if not n or not 0 < n < total:
+            raise ValueError(f"derived:prune=N needs 0 < N < {total} (blocks to drop)")
+        drop = set(sorted(range(total), key=lambda i: influence[i])[:n])
+        keep = [i for i in range(total) if i not in drop]
+    else:
+        raise ValueError(f"unknown student derivation {how!r}")
     body.layers = torch.nn.ModuleList([body.layers[i] for i in keep])
     for new_i, layer in enumerate(body.layers):
         attn = getattr(layer, "self_attn", None)
@@ -234,4 +291,5 @@ def derive_student(model, how: Literal["every_other", "first"] = "every_other", 
     student.config.num_hidden_layers = len(keep)
     if getattr(student.config, "layer_types", None):
         student.config.layer_types = [student.config.layer_types[i] for i in keep]
+    student.derived_from_blocks = keep
     return student
