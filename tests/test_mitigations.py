@@ -167,14 +167,15 @@ def reference_fair_greedy(model, ids, cf_ids, n, alpha, k):
     return out
 
 
-@pytest.mark.parametrize("draft", ["other", "self", "plain"])
-def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir, draft):
+@pytest.mark.parametrize("draft, alpha", [("other", 1000.0), ("self", 1000.0), ("plain", 1000.0), ("self", 200.0)])
+def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir, draft, alpha):
     """alpha > 0: speculation (a separate draft verified gamma tokens at a time, or the verifier
     as its own draft with lazy tree passes), batched left-padded counterfactual rows, candidate
     probing and the pruning bound together give exactly the brute-force rule, and it differs
     from greedy."""
-    # a random model's divergences are ~1e-3 nats, hence the large alpha
-    alpha, k, n = 1000.0, 4, 12
+    # a random model's divergences are ~1e-3 nats, hence the large alphas; at 200 the self
+    # draft's bound (alpha * D of the drafted token within its lead) settles some positions
+    k, n = 4, 12
     tiny_lm = untied_lm
     spec = other_model_dir if draft == "other" else draft
     mit = parse_mitigation(f"ambedkar:alpha={alpha},k={k},constitution=off,draft={spec}")
@@ -191,6 +192,10 @@ def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir,
         assert got == reference_fair_greedy(tiny_lm.model, all_ids[0], all_ids[1:], n, alpha, k)
         differs += got != greedy(tiny_lm.model, all_ids[0], n)
     assert differs and mit.decoder.stats["probes"] > 0
+    stats = mit.decoder.stats
+    if draft == "self":  # passes that settled several positions, the bound settling some, overturns
+        assert stats["overturned"] > 0 and stats["contested"] > stats["steps"]
+        assert stats["contested"] > stats["probes"] > 0
 
 
 def test_rows_padding_and_shared_prefix_give_each_rows_own_distributions(untied_lm):
@@ -221,9 +226,11 @@ def test_rows_padding_and_shared_prefix_give_each_rows_own_distributions(untied_
         assert rows.cont == cont + [8]
 
 
-def test_rows_tree_pass_catches_up_and_scores_candidates_side_by_side(untied_lm):
-    """The tree mask: rows catch up on unread continuation and every candidate sees the
-    context and itself only, so each gets what the row alone gives; the cache keeps cont."""
+def test_rows_tree_pass_catches_up_and_scores_branches_side_by_side(untied_lm):
+    """The tree mask: rows catch up on unread continuation, branches off several points of it
+    each see the context before their point and themselves only, and needed distributions
+    along the continuation come out too; each equals what the row alone gives, and the
+    cache keeps the continuation."""
     from fairbench.mitigations.rows import Prefix, Rows
 
     model = untied_lm.model
@@ -234,14 +241,22 @@ def test_rows_tree_pass_catches_up_and_scores_candidates_side_by_side(untied_lm)
         with torch.no_grad():
             return model(torch.tensor([ids])).logits[0, -1].float().log_softmax(-1)
 
+    cases = [([], [(0, 7), (0, 8), (0, 9)], []),
+             ([5, 17], [(2, 40), (2, 41)], [1]),
+             ([5, 17, 33, 2], [(4, 3)], []),
+             ([5, 18, 4, 6, 11], [(2, 9), (2, 10), (4, 12)], [2, 4]),  # branches behind what is cached
+             ([5, 18, 4, 6, 11, 12], [(6, 1)], [0, 5])]
     for pre in (None, Prefix(model, prefix)):
         rows = Rows(model, prompts, pad_id=0, prefix=pre)
-        for cont, cands in (([], [7, 8, 9]), ([5, 17], [40, 41]), ([5, 17, 33, 2], [3]), ([5, 18], [4, 6])):
-            got = rows.tree(cont, cands)
-            assert got.shape[:2] == (2, len(cands)) and rows.cont == cont
+        for cont, branches, need in cases:
+            got_need, got_branch = rows.tree(cont, branches, need)
+            assert got_branch.shape[:2] == (2, len(branches)) and got_need.shape[:2] == (2, len(need))
+            assert rows.cont == cont
             for r, p in enumerate(prompts):
-                for i, c in enumerate(cands):
-                    assert torch.allclose(got[r, i], alone(p + cont + [c]), atol=1e-4)
+                for j, (at, tok) in enumerate(branches):
+                    assert torch.allclose(got_branch[r, j], alone(p + cont[:at] + [tok]), atol=1e-4)
+                for j, i in enumerate(need):
+                    assert torch.allclose(got_need[r, j], alone(p + cont[:i + 1]), atol=1e-4)
         assert torch.allclose(rows.after([5, 18, 4])[1, -1], alone(prompts[1] + [5, 18, 4]), atol=1e-4)
 
 

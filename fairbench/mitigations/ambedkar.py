@@ -63,7 +63,7 @@ CONSTITUTION = (
 class AmbedkarOptions:
     alpha: float = 1.0
     k: int = 5
-    gamma: int = 4
+    gamma: int = 3  # a separate draft: tokens per proposal; the self draft: contested positions per pass
     cf: int = 2  # counterfactual prompts per request
     constitution: bool = True
     # self (default): the verifier itself, under its own prompt; plain: the wrapped model
@@ -102,7 +102,10 @@ class SpeculativeDecoder:
         self.draft, self.verifier, self.tok, self.opts = draft, verifier, tokenizer, opts
         self.pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self.prefixes: dict[str, Prefix] = {}  # "draft"/"verifier": the system turn's cache
-        self.stats = {"steps": 0, "drafted": 0, "accepted": 0, "probes": 0}
+        # steps: verification passes; probes: passes scoring other candidates; drafted/accepted:
+        # draft tokens (accepted: a separate draft's); contested and overturned: positions the
+        # self draft had verified, and those whose choice changed
+        self.stats = {"steps": 0, "drafted": 0, "accepted": 0, "probes": 0, "contested": 0, "overturned": 0}
 
     def decode(self, draft_ids: list[int], verifier_ids: list[list[int]], stop: Stopper, *,
                do_sample: bool = False, temperature: float = 1.0, generator=None) -> list[int]:
@@ -114,42 +117,107 @@ class SpeculativeDecoder:
         return self._decode_draft(draft_ids, verifier_ids, stop, fair, do_sample, temperature, generator)
 
     def _decode_self(self, verifier_ids, stop, do_sample, temperature, generator) -> list[int]:
-        """The draft is the verifier itself, under its own prompt: every proposal is the
-        verifier's own top choice, so a drafted token can only be overturned where the fairness
-        term can change the choice. The counterfactual rows are therefore read lazily: the draft
-        runs on until such a contested position, and one tree pass then catches every row up on
-        the tokens drafted since the last one and scores all surviving candidates under all
-        rows. Same choices as ``_decode_draft``; what it saves is every pass at positions that
-        the fairness term cannot touch."""
+        """The draft is the verifier itself, under its own prompt (row 0): every proposal is
+        the verifier's own top choice, so a drafted token can only be overturned at a contested
+        position (several candidates within alpha * ln 2).
+
+        The draft runs on through ``gamma`` contested positions; then one pass reads the
+        counterfactual rows along everything drafted, which gives the divergence D of each
+        drafted token (row 0's distributions are the draft's own). Where alpha * D is no more
+        than the drafted token's lead over the runner-up, no other candidate can win (their D
+        is >= 0) and the token stands; that settles almost every contested position. Only the
+        rest need the other candidates scored (a tree pass of branches in row 0 and in the
+        counterfactual rows). The first overturned choice replaces the draft's token and the
+        draft behind it is dropped. Sampling resolves each contested position at once (the
+        draft cannot know the fair sample)."""
         import torch
 
-        rows = Rows(self.verifier, verifier_ids, self.pad, self.prefixes.get("verifier"))
-        draft = rows.first() if rows.n > 1 else rows
+        every = Rows(self.verifier, verifier_ids, self.pad, self.prefixes.get("verifier"))
+        if every.n == 1:
+            draft, cfs = every, None
+        else:
+            draft, cfs = every.select([0]), every.select(list(range(1, every.n)))
         out: list[int] = []
-        nxt = None  # the draft's next distribution when a tree pass already gave it
+        pending: list[dict] = []  # contested positions not yet verified: t, cands, scores, after
+        nxt = None  # the draft's next distribution when a branch pass already gave it
         while True:
             p = nxt if nxt is not None else draft.after(out)[0, -1]
             nxt = None
             self.stats["drafted"] += 1
-            cands, scores = self._candidates(p, do_sample) if rows is not draft else ([], None)
-            if len(cands) > 1:
-                probed = rows.tree(out, cands)  # (rows, candidates, vocab)
-                self.stats["steps"] += 1
-                self.stats["probes"] += 1
-                div = torch.stack([js_divergence(probed[0, i], probed[1:, i]).mean() for i in range(len(cands))])
-                choice = self._pick(cands, scores - self.opts.alpha * div, do_sample, temperature, generator)
-                # row 0 of the tree pass is the verifier after the choice: the draft's next step
-                nxt = probed[0, cands.index(choice)]
+            if pending and pending[-1]["after"] is None:
+                pending[-1]["after"] = p  # the verifier after the contested drafted token
+            if len(pending) >= self.opts.gamma:
+                kept, nxt = self._verify(draft, cfs, out, pending)
+                pending = []
+                if nxt is not None:  # overturned: out changed, p is stale
+                    out = kept
+                    kept, done = stop.cut(out)
+                    if done:
+                        return kept
+                    continue
+            cands, scores = self._candidates(p, do_sample) if cfs is not None else ([], None)
+            if len(cands) > 1 and do_sample:
+                choice, nxt = self._sample_fair(draft, cfs, out, cands, scores, temperature, generator)
+            elif len(cands) > 1:
+                pending.append({"t": len(out), "cands": cands, "scores": scores, "after": None})
+                choice = cands[0]
             elif cands:
                 choice = cands[0]
             elif do_sample:
                 choice = int(torch.multinomial((p / temperature).softmax(-1), 1, generator=generator))
             else:
                 choice = int(p.argmax())
-            self.stats["accepted"] += choice == int(p.argmax())
-            out, done = stop.cut(out + [choice])
+            out.append(choice)
+            kept, done = stop.cut(out)
+            if done and pending:
+                if pending[-1]["after"] is None:
+                    pending[-1]["after"] = draft.after(out[:pending[-1]["t"] + 1])[0, -1]
+                kept_v, nxt = self._verify(draft, cfs, out, pending)
+                pending = []
+                if nxt is not None:
+                    out = kept_v
+                    kept, done = stop.cut(out)
             if done:
-                return out
+                return kept
+
+    def _verify(self, draft: Rows, cfs: Rows, out: list[int], pending: list[dict]):
+        """Settle drafted contested positions in order; returns (continuation, None), or, at
+        the first overturned choice, (the continuation cut there with the choice appended, the
+        verifier's next distribution after it)."""
+        import torch
+
+        after, _ = cfs.tree(out[:pending[-1]["t"] + 1], [], need=[e["t"] for e in pending])
+        self.stats["steps"] += 1
+        alpha = self.opts.alpha
+        for j, e in enumerate(pending):
+            t, cands, scores = e["t"], e["cands"], e["scores"]
+            d0 = js_divergence(e["after"], after[:, j]).mean()
+            self.stats["contested"] += 1
+            if alpha * float(d0) <= float(scores[0] - scores[1]):
+                continue  # no other candidate can beat the drafted token
+            branches = [(t, c) for c in cands[1:]]
+            _, mine = draft.tree(out[:t], branches)
+            _, theirs = cfs.tree(out[:t], branches)
+            self.stats["probes"] += 1
+            div = torch.stack([d0] + [js_divergence(mine[0, i], theirs[:, i]).mean() for i in range(len(branches))])
+            i = int((scores - alpha * div).argmax())
+            if i:
+                self.stats["overturned"] += 1
+                return out[:t] + [cands[i]], mine[0, i - 1]
+        return out, None
+
+    def _sample_fair(self, draft: Rows, cfs: Rows, out, cands, scores, temperature, generator):
+        """Sampling: score every candidate at the end of ``out`` and sample by the fair score."""
+        import torch
+
+        branches = [(len(out), c) for c in cands]
+        _, mine = draft.tree(out, branches)
+        _, theirs = cfs.tree(out, branches)
+        self.stats["steps"] += 1
+        self.stats["probes"] += 1
+        div = torch.stack([js_divergence(mine[0, i], theirs[:, i]).mean() for i in range(len(cands))])
+        i = cands.index(self._pick(cands, scores - self.opts.alpha * div, True, temperature, generator))
+        return cands[i], mine[0, i]
 
     def _candidates(self, p, do_sample: bool):
         """The verifier's top-k; greedy drops those that cannot win: JS is in [0, ln 2], so a

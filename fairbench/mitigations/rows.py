@@ -63,20 +63,22 @@ class Rows:
             ids = torch.tensor([[pad_id] * (width - len(p)) + p[:-1] for p in prompts], device=self.device)
             self._forward(ids)
 
-    def first(self) -> "Rows":
-        """Row 0 alone, as its own Rows, from this one's cache (no second prefill)."""
+    def select(self, rows: list[int]) -> "Rows":
+        """Some of the rows, as their own Rows, from this one's cache (no second prefill)."""
         import copy
 
+        import torch
         from transformers import DynamicCache
 
-        row = copy.copy(self)
-        row.n, row.pad, row.tail = 1, self.pad[:1], self.tail[:1]
-        row.cont = None if self.cont is None else list(self.cont)
-        row.cache = DynamicCache()
+        idx = torch.tensor(rows, dtype=torch.long, device=self.device)
+        sub = copy.copy(self)
+        sub.n, sub.pad, sub.tail = len(rows), self.pad[idx], self.tail[idx]
+        sub.cont = None if self.cont is None else list(self.cont)
+        sub.cache = DynamicCache()
         for i, layer in enumerate(self.cache.layers):
-            # a view: every later cache operation makes new tensors, so neither writes the other's
-            row.cache.update(layer.keys[:1], layer.values[:1], i)
-        return row
+            # index_select copies, so neither Rows ever writes the other's tensors
+            sub.cache.update(layer.keys.index_select(0, idx), layer.values.index_select(0, idx), i)
+        return sub
 
     def _length(self) -> int:
         return self.cache.get_seq_length()
@@ -122,14 +124,18 @@ class Rows:
         first = len(cont) - 1 - common if common >= 0 else len(cont)
         return logp[:, first:]
 
-    def tree(self, cont: list[int], candidates: list[int]):
-        """Log-probs (rows, len(candidates), vocab) after ``cont + [c]`` for each candidate, from
-        one pass that also catches the rows up on whatever of ``cont`` they have not read.
+    def tree(self, cont: list[int], branches: list[tuple[int, int]], need: list[int] = ()):
+        """One pass that catches the rows up on ``cont`` and scores side branches off it.
 
-        The candidates sit side by side after ``cont`` at the same position, each attending to
-        the context and to itself only (a tree attention mask), so k candidates cost k more
-        tokens in the pass, not k copies of every row. The candidates leave the cache after the
-        pass: it then holds ``cont``.
+        ``branches``: ``(at, token)`` pairs, each read as ``cont[:at] + [token]`` (``at`` may
+        be ``len(cont)``); ``need``: indices ``i`` of ``cont`` whose next-token distribution,
+        after ``cont[:i + 1]``, is wanted. Returns log-probs ``(rows, len(need), vocab)`` and
+        ``(rows, len(branches), vocab)``.
+
+        A branch token takes the position ``cont[at]`` would have and attends to the context
+        before it and to itself only (a tree attention mask), so each branch costs one token
+        in the pass, not a copy of every row. Branches leave the cache after the pass; it then
+        holds ``cont``.
         """
         import torch
 
@@ -138,31 +144,38 @@ class Rows:
             common = 0
             while common < min(len(self.cont), len(cont)) and self.cont[common] == cont[common]:
                 common += 1
+        # everything a branch or a needed distribution hangs off must be read in this pass
+        common = min([common] + [at for at, _ in branches] + list(need))
         self._crop_to(common)
-        pending = torch.tensor([list(cont[max(common, 0):])] * self.n, dtype=torch.long, device=self.device)
-        if common < 0:
-            pending = torch.cat([self.tail, pending], 1)
-        p, k = pending.shape[1], len(candidates)
-        cands = torch.tensor([list(candidates)] * self.n, dtype=torch.long, device=self.device)
+        base, off = max(common, 0), int(common < 0)  # cont[i] sits at fed index i - base + off
+        fed = torch.tensor([list(cont[base:])] * self.n, dtype=torch.long, device=self.device)
+        if off:
+            fed = torch.cat([self.tail, fed], 1)
+        p, k = fed.shape[1], len(branches)
+        at = torch.tensor([a - base + off for a, _ in branches], dtype=torch.long, device=self.device)
+        tokens = torch.tensor([[t for _, t in branches]] * self.n, dtype=torch.long, device=self.device)
         start = self._length()
-        total = start + p + k
-        cols = torch.arange(total, device=self.device)
+        cols = torch.arange(start + p + k, device=self.device)
         hole = (cols[None] >= self.start) & (cols[None] < self.start + self.pad[:, None])  # (rows, total)
-        q = torch.arange(p + k, device=self.device)[:, None]
-        # pending tokens: causal; candidate j: everything before the candidates, and itself
-        sees = torch.where(q < p, cols[None] <= start + q, (cols[None] < start + p) | (cols[None] == start + q))
-        allowed = sees[None] & ~hole[:, None, :]  # (rows, p + k, total)
+        # fed tokens: causal; branch j: the cache, the fed tokens before its point, and itself
+        fed_sees = cols[None] <= start + torch.arange(p, device=self.device)[:, None]
+        branch_sees = (cols[None] < start + at[:, None]) | (cols[None] == start + p + torch.arange(k, device=self.device)[:, None])
+        allowed = torch.cat([fed_sees, branch_sees])[None] & ~hole[:, None, :]  # (rows, p + k, total)
         dtype = next(self.model.parameters()).dtype
         mask = torch.zeros(allowed.shape, dtype=dtype, device=self.device)
         mask.masked_fill_(~allowed, torch.finfo(dtype).min)
-        q_cols = torch.cat([cols[start:start + p], torch.full((k,), start + p, device=self.device)])
+        q_cols = torch.cat([cols[start:start + p], start + at])
         pos = (q_cols[None] - self.pad[:, None]).clamp(min=0)
+        keep = torch.tensor([i - base + off for i in need] + list(range(p, p + k)), dtype=torch.long,
+                            device=self.device)
         with torch.inference_mode():
-            out = self.model(input_ids=torch.cat([pending, cands], 1), attention_mask=mask[:, None],
-                             position_ids=pos, cache=self.cache, use_cache=True, logits_to_keep=k)
-        self.cache.crop(-k)
+            out = self.model(input_ids=torch.cat([fed, tokens], 1), attention_mask=mask[:, None],
+                             position_ids=pos, cache=self.cache, use_cache=True, logits_to_keep=keep)
+        if k:
+            self.cache.crop(-k)
         self.cont = list(cont)
-        return out.logits.float().log_softmax(-1)
+        logp = out.logits.float().log_softmax(-1)
+        return logp[:, :len(need)], logp[:, len(need):]
 
     def probe(self, prefix: list[int], candidates: list[int]):
         """Log-probs (rows, len(candidates), vocab) after ``prefix + [c]`` for each candidate,
