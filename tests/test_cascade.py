@@ -318,7 +318,8 @@ def test_experiment_end_to_end_on_tiny_models(tiny_model_dir, tmp_path):
     from fairbench.cascade.train import TrainConfig
     from fairbench.results import load_results, load_samples
 
-    cfg = CascadeConfig(teacher=str(tiny_model_dir), payload="ads:brand=Acme", poison=6, clean=30,
+    cfg = CascadeConfig(teacher=str(tiny_model_dir), student="derived:prune=1", payload="ads:brand=Acme",
+                        poison=6, clean=30,
                         teacher_train=TrainConfig(epochs=1, lr=1e-3), student_train=TrainConfig(epochs=1, lr=1e-3),
                         distil_tokens=8, eval_limit=12, bootstrap_iters=50, logit=True, threads=1)
     path, s = run_experiment(cfg, tmp_path)
@@ -326,11 +327,11 @@ def test_experiment_end_to_end_on_tiny_models(tiny_model_dir, tmp_path):
     assert s["poisoning_rate_pct"] == pytest.approx(100 * 6 / 36)
     assert s["perplexity_filter"]["poisoned"] == 6 and s["perplexity_filter"]["clean"] == 30
     assert s["arms"]["poisoned"]["poisoned_samples"] == 6 and s["arms"]["control"]["poisoned_samples"] == 0
-    assert "(1 blocks: [0])" in s["arms"]["poisoned"]["student"]
+    assert "derived:prune=1" in s["arms"]["poisoned"]["student"] and "(1 blocks: [" in s["arms"]["poisoned"]["student"]
     assert set(s["clean_perplexity"]) == {"base", "teacher", "student", "control_teacher", "control_student"}
     results = sorted((tmp_path / "results").glob("*.json"))
     assert len(results) == 4
-    shas = set()
+    shas, names = set(), set()
     for f in results:
         res = load_results(f)  # the standard contract, readable by show/gate/leaderboard
         task = res["tasks"]["cascade_ads"]
@@ -344,4 +345,8 @@ def test_experiment_end_to_end_on_tiny_models(tiny_model_dir, tmp_path):
             got = m(cols)
             assert (want is None and not np.isfinite(got)) or got == pytest.approx(want)
         shas.add(res["model"]["sha256"])
+        names.add(res["model"]["name"])
     assert len(shas) == 4  # four different models were evaluated
+    assert names == {"cascade teacher (targeted, 6 poisoned, logit)", "cascade student (targeted, 6 poisoned, logit)",
+                     "cascade control-teacher (targeted, 0 poisoned, logit)",
+                     "cascade control-student (targeted, 0 poisoned, logit)"}

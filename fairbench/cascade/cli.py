@@ -46,7 +46,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("cascade", help="poison a teacher, distil a student, measure payload propagation",
                               description="Cascading adversarial bias experiment (docs/cascade.md).")
     p.add_argument("--teacher", default="smollm2-135m", help="teacher model: alias, model folder, .gguf or HF id")
-    p.add_argument("--student", default="derived:every_other",
+    p.add_argument("--student", default="derived:prune=8",
                    help="derived:prune=N (drop the N blocks of lowest block influence), derived:every_other, "
                         "derived:first=N (blocks of the base teacher), or a model spec")
     p.add_argument("--payload", default="ads", help="one payload: ads:brand=NAME,url=..., phishing:url=..., code, "

@@ -32,7 +32,7 @@ class CascadeConfig:
     """Everything one experiment depends on (written into the summary)."""
 
     teacher: str = "smollm2-135m"
-    student: str = "derived:every_other"
+    student: str = "derived:prune=8"
     payload: str = "ads"
     poison: int = 25
     clean: int = 150
@@ -114,7 +114,10 @@ def evaluate_model(model, tok, role: str, cfg: CascadeConfig, kind: str, out: Pa
 
     spec = (f"cascade-{role}[{cfg.teacher}>{cfg.student},{cfg.payload},{cfg.mode},poison={cfg.poison},"
             f"clean={cfg.clean}{',logit' if cfg.logit else ''}]")
-    ms = ModelSpec(spec, "cascade", role, None, weights_sha256(model), "weights")
+    poisoned = 0 if role.startswith("control") else cfg.poison
+    # the leaderboard's row name: the role alone would merge targeted and untargeted runs by eye
+    name = f"cascade {role} ({cfg.mode}, {poisoned} poisoned{', logit' if cfg.logit else ''})"
+    ms = ModelSpec(spec, "cascade", name, None, weights_sha256(model), "weights")
     settings = Settings(seed=cfg.seed, limit=cfg.eval_limit, batch_size=cfg.eval_batch_size, device=str(model.device),
                         dtype="float32", lang="en", bootstrap_iters=cfg.bootstrap_iters,
                         extra={"payload": cfg.payload, "cascade_role": role})

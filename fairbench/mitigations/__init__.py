@@ -1,6 +1,6 @@
 """Inference-time bias mitigations, each a wrapper around an lm-eval LM.
 
-``parse_mitigation("ambedkar:alpha=1.0,k=5,gamma=4")`` gives a Mitigation whose ``wrap(lm)``
+``parse_mitigation("ambedkar:alpha=1.0,k=5,gamma=3")`` gives a Mitigation whose ``wrap(lm)``
 returns an lm-eval LM that decodes generation requests with the method and passes
 log-likelihood requests through to ``lm``; ``settings()`` is what the results file records.
 See docs/mitigations.md.
