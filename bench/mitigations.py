@@ -169,7 +169,7 @@ def main(argv=None) -> int:
                 "tokens_per_s": tps,
                 "speed_vs_plain": tps / plain_tps,
                 "slowdown_vs_plain": plain_tps / tps if tps else None,
-                "examples": gens[name][:3],
+                "generations": gens[name],
             }
             if name != "none":
                 delta, ci = paired_bootstrap_delta(IIR, cols["none"], cols[name], iters=args.bootstrap_iters,
