@@ -25,3 +25,17 @@ def test_embedded_model_runs_caste_and_religion_offline(tmp_path, capsys):
     pairs = [s["record"] for s in samples if s["task"] == "caste_pairs"]
     assert all(-1e4 < r["ll_more"] < 0 and r["ll_more"] != r["ll_less"] for r in pairs)
     assert "caste_pairs" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mitigation", ["ambedkar", "uddia"])
+def test_embedded_model_decodes_under_each_mitigation(tmp_path, mitigation):
+    """The mitigations on the real model: recorded, and they write text (a broken decoder on a
+    real vocabulary tends to emit nothing or one token forever)."""
+    code = main(["run", "--model", "smollm2-135m", "--tasks", "religion_gen", "--limit", "2", "--threads", "1",
+                 "--mitigation", mitigation, "--output", str(tmp_path), "--bootstrap-iters", "50"])
+    assert code == 0
+    (path,) = tmp_path.glob("*.json")
+    res = load_results(path)
+    assert res["mitigation"]["name"] == mitigation and res["tasks"]["religion_gen"]["n"] == 2
+    gens = [s["record"]["generation"] for s in load_samples(path, res)]
+    assert all(len(set(g.split())) >= 5 for g in gens), gens
