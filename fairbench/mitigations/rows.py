@@ -97,6 +97,16 @@ class Rows:
             out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, cache=self.cache, use_cache=True)
         return out.logits.float().log_softmax(-1)
 
+    def _shared(self, target: list[int]) -> int:
+        """How many continuation tokens the cache already holds of ``target`` (-1: not even
+        the prompt's tail)."""
+        if self.cont is None:
+            return -1
+        n = 0
+        while n < min(len(self.cont), len(target)) and self.cont[n] == target[n]:
+            n += 1
+        return n
+
     def _crop_to(self, keep: int) -> None:
         """Keep the prompt and ``keep`` continuation tokens (-1: drop the prompt's tail too)."""
         have = -1 if self.cont is None else len(self.cont)
@@ -110,12 +120,7 @@ class Rows:
         import torch
 
         target = list(cont) + list(extra)
-        common = -1
-        if self.cont is not None:
-            common = 0
-            while common < min(len(self.cont), len(target)) and self.cont[common] == target[common]:
-                common += 1
-        common = min(common, len(cont) - 1)  # re-feed at least the last token of cont
+        common = min(self._shared(target), len(cont) - 1)  # re-feed at least the last token of cont
         self._crop_to(common)
         new = torch.tensor([target[max(common, 0):]] * self.n, dtype=torch.long, device=self.device)
         ids = torch.cat([self.tail, new], 1) if common < 0 else new
@@ -139,13 +144,8 @@ class Rows:
         """
         import torch
 
-        common = -1
-        if self.cont is not None:
-            common = 0
-            while common < min(len(self.cont), len(cont)) and self.cont[common] == cont[common]:
-                common += 1
         # everything a branch or a needed distribution hangs off must be read in this pass
-        common = min([common] + [at for at, _ in branches] + list(need))
+        common = min([self._shared(cont)] + [at for at, _ in branches] + list(need))
         self._crop_to(common)
         base, off = max(common, 0), int(common < 0)  # cont[i] sits at fed index i - base + off
         fed = torch.tensor([list(cont[base:])] * self.n, dtype=torch.long, device=self.device)
