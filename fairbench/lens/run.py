@@ -111,7 +111,7 @@ def _slug(text: str) -> str:
 def load_model(ms, *, device: str = "cpu", dtype: str = "auto", allow_download: bool = False):
     import torch
 
-    from fairbench.models.registry import load_hf
+    from fairbench.models.registry import cast, load_hf
 
     if ms.kind == "lm_eval" and not ms.path:
         raise UserError(f"BiasLens needs a local transformers model; {ms.spec!r} is an lm-eval backend string "
@@ -124,12 +124,7 @@ def load_model(ms, *, device: str = "cpu", dtype: str = "auto", allow_download: 
         model, tok = AutoModelForCausalLM.from_pretrained(ms.path), AutoTokenizer.from_pretrained(ms.path)
     else:
         model, tok = load_hf(ms, allow_download=allow_download)
-    if dtype != "auto":
-        try:
-            model = model.to(getattr(torch, dtype))
-        except AttributeError:
-            raise UserError(f"unknown --dtype {dtype!r} (use float32, bfloat16 or float16)") from None
-    return model.to(device).eval(), tok
+    return cast(model, dtype).to(device).eval(), tok
 
 
 def prepare(lens: Lens, *, layer: int | None = None, sae_path: str | None = None, use_sae: bool = True,

@@ -175,6 +175,18 @@ def load_hf(ms: ModelSpec, *, allow_download: bool = False):
     return AutoModelForCausalLM.from_pretrained(ms.path, **kw), AutoTokenizer.from_pretrained(ms.path, **kw)
 
 
+def cast(model, dtype: str):
+    """``model`` in the ``--dtype`` asked for (``auto``: as loaded)."""
+    import torch
+
+    if dtype == "auto":
+        return model
+    try:
+        return model.to(getattr(torch, dtype))
+    except AttributeError:
+        raise UserError(f"unknown --dtype {dtype!r} (use float32, bfloat16 or float16)") from None
+
+
 def load_lm(
     ms: ModelSpec,
     *,
@@ -202,12 +214,7 @@ def load_lm(
     from lm_eval.models.huggingface import HFLM
 
     model, tok = load_hf(ms, allow_download=allow_download)
-    if dtype != "auto":
-        try:
-            model = model.to(getattr(torch, dtype))
-        except AttributeError:
-            raise UserError(f"unknown --dtype {dtype!r} (use float32, bfloat16 or float16)") from None
-    model = model.to(device).eval()
+    model = cast(model, dtype).to(device).eval()
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
     return HFLM(pretrained=model, tokenizer=tok, batch_size=batch_size, device=device)
