@@ -198,7 +198,9 @@ def _check_file(res: dict, label: str) -> None:
             raise UserError(f"{label}: task {name!r} has no metrics or no headline metric")
 
 
-def _by_id(rows: list[dict], task: str, label: str) -> dict[str, dict]:
+def _by_id(rows: list[dict], task: str, label: str, clusters: dict | None = None) -> dict[str, dict]:
+    """Records of one task by item id; ``clusters`` (if given) gets each id's cluster (the id
+    itself for files from before clusters were recorded)."""
     out: dict[str, dict] = {}
     for row in rows:
         if not isinstance(row, dict) or row.get("task") != task:
@@ -209,6 +211,8 @@ def _by_id(rows: list[dict], task: str, label: str) -> dict[str, dict]:
         if key in out:
             raise UserError(f"{label}: item {key!r} of task {task!r} appears twice in the samples file")
         out[key] = row["record"]
+        if clusters is not None:
+            clusters[key] = str(row.get("cluster") or key)
     if not out:
         raise UserError(f"{label}: the samples file has no rows for task {task!r}")
     return out
@@ -313,8 +317,10 @@ def compare(
     results = []
     for t in tasks:
         fmt = base["tasks"][t]["format"]
-        b_items, c_items = _by_id(brows, t, labels[0]), _by_id(crows, t, labels[1])
+        clusters: dict[str, str] = {}  # the baseline's clusters: both runs resample the same ones
+        b_items, c_items = _by_id(brows, t, labels[0], clusters), _by_id(crows, t, labels[1])
         ids = sorted(set(b_items) & set(c_items))
+        shared_clusters = [clusters[i] for i in ids]
         if len(ids) < 2:
             raise UserError(f"task {t!r}: the runs share {len(ids)} item id(s); a paired comparison needs at least 2")
         b_all = _columns(fmt, list(b_items.values()), labels[0], t)
@@ -330,6 +336,9 @@ def compare(
                 metric = metric_by_name(fmt, c.metric)
             except KeyError as e:
                 raise UserError(str(e.args[0])) from None
+            if not metric.ranked:
+                raise UserError(f"policy: {t}.{c.metric} is informational (no better or worse side); "
+                                "gate on the metrics it is read with instead")
             if c.max_distance is not None and metric.direction != "ideal":
                 raise UserError(f"policy: max_distance needs an ideal-valued metric; {c.metric} is {metric.direction}-is-better")
             # the samples must reproduce the reported numbers, or they belong to another run
@@ -338,9 +347,10 @@ def compare(
                 if not _same(reported, _value(metric, all_cols)):
                     raise UserError(f"{label}: task {t!r} {c.metric} is {reported} in the results file but "
                                     f"{_value(metric, all_cols):.6g} from its samples file; they do not belong together")
-            delta, ci = paired_bootstrap_delta(metric, b_cols, c_cols, iters=iters, seed=seed, level=level)
-            worse, worse_ci = paired_bootstrap_delta(badness_metric(metric), b_cols, c_cols, iters=iters,
-                                                     seed=seed, level=level)
+            delta, ci = paired_bootstrap_delta(metric, b_cols, c_cols, clusters=shared_clusters, iters=iters,
+                                               seed=seed, level=level)
+            worse, worse_ci = paired_bootstrap_delta(badness_metric(metric), b_cols, c_cols, clusters=shared_clusters,
+                                                     iters=iters, seed=seed, level=level)
             r = CheckResult(c, metric, _value(metric, b_cols), _value(metric, c_cols),
                             cand["tasks"][t]["metrics"][c.metric].get("value"), delta, ci, worse, worse_ci,
                             len(ids), only_b, only_c)

@@ -79,6 +79,10 @@ class Row:
     best: set[str] = field(default_factory=set)        # tasks where this row is best
     off_reference: set[str] = field(default_factory=set)  # tasks on non-reference data
 
+    def uninformative(self, task: str) -> bool:
+        """A QA cell of a model at chance on disambiguated questions: its bias score says nothing."""
+        return task in self.cells and self.cells[task][0].get("informative") is False
+
     @property
     def identity(self) -> tuple:
         return (self.model_sha, self.mitigation_key, json.dumps(self.settings, sort_keys=True))
@@ -211,7 +215,7 @@ def rank(rows: list[Row], cols: list[Column]) -> None:
             if col.task in row.cells and str(row.data_sha(col.task)) != col.reference_sha:
                 row.off_reference.add(col.task)
                 continue
-            if v is not None and v.get("value") is not None:
+            if v is not None and v.get("value") is not None and not row.uninformative(col.task):
                 scored.append((col.badness(float(v["value"])), row))
         if scored:
             best = min(b for b, _ in scored)
@@ -270,7 +274,8 @@ def to_markdown(rows: list[Row], cols: list[Column]) -> str:
     out = ["# fairbench leaderboard", "",
            "Headline metric per task, value [95% CI]. **Bold**: best in its column by the metric's own "
            "direction (for an ideal value, the closest to it). †: ran on task data other than the column's "
-           "reference version, so not ranked.", "",
+           "reference version, so not ranked. ‡: the model is at chance on disambiguated questions, so its "
+           "BBQ bias score is uninformative (not ranked).", "",
            "| " + " | ".join(_md(h) for h in head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         cells = [_md(row.model), _md(row.mitigation or "none"), _md(row.settings_text), row.data_id, str(len(row.runs))]
@@ -280,6 +285,8 @@ def to_markdown(rows: list[Row], cols: list[Column]) -> str:
                 s = f"**{s}**"
             if c.task in row.off_reference:
                 s += " †"
+            if row.uninformative(c.task):
+                s += " ‡"
             cells.append(s)
         out.append("| " + " | ".join(cells) + " |")
     flagged = [(row, f) for row in rows for f in row.flags]
@@ -308,7 +315,7 @@ def to_csv(rows: list[Row], cols: list[Column]) -> str:
     head = ["model", "model_sha256", "mitigation", "settings", "data", "runs_merged", "flags"]
     for c in cols:
         k = f"{c.task}:{c.metric}"
-        head += [k, f"{k}:ci_low", f"{k}:ci_high", f"{k}:n", f"{k}:best", f"{k}:reference_data"]
+        head += [k, f"{k}:ci_low", f"{k}:ci_high", f"{k}:n", f"{k}:best", f"{k}:reference_data", f"{k}:informative"]
     w.writerow(head)
     for row in rows:
         line = [_csv_text(row.model), row.model_sha, _csv_text(row.mitigation or "none"), row.settings_text,
@@ -319,7 +326,8 @@ def to_csv(rows: list[Row], cols: list[Column]) -> str:
             present = c.task in row.cells
             line += [(v or {}).get("value"), ci[0], ci[1], (v or {}).get("n"),
                      int(c.task in row.best) if present else None,
-                     int(c.task not in row.off_reference) if present else None]
+                     int(c.task not in row.off_reference) if present else None,
+                     int(not row.uninformative(c.task)) if present else None]
         w.writerow(["" if x is None else x for x in line])
     return buf.getvalue()
 

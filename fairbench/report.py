@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ARROWS = {"lower": "lower is better", "higher": "higher is better"}
+ARROWS = {"lower": "lower is better", "higher": "higher is better", "info": "informational"}
 
 
 def _direction(m: dict) -> str:
@@ -18,6 +18,20 @@ def _fmt(v: dict) -> str:
     if v.get("ci"):
         s += f" [{v['ci'][0]:.1f}, {v['ci'][1]:.1f}]"
     return s
+
+
+def worst_verdict(worst: dict) -> str:
+    """One line on whether the worst group stands out, with the correction and, if not, the
+    smallest difference the data could have shown."""
+    if "p_holm" not in worst:  # results files from before the Holm correction
+        return "separable" if worst["separable"] else "not separable from the rest"
+    k = worst.get("groups_compared", 1)
+    if worst["separable"]:
+        return f"differs from the overall value (Holm-adjusted p {worst['p_holm']:.3g} over {k} groups)"
+    text = f"not separable from the overall value (Holm-adjusted p {worst['p_holm']:.2g} over {k} groups)"
+    if worst.get("mde"):
+        text += f"; this size detects only differences above {worst['mde']:.1f}"
+    return text
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -36,8 +50,12 @@ def format_results(results: dict) -> str:
     for name, task in results["tasks"].items():
         for mname, m in task["metrics"].items():
             star = "*" if mname == task["headline"] else ""
-            rows.append([name, mname + star, _fmt(m), m["unit"], _direction(m), str(m["n"])])
+            mark = " ‡" if task.get("informative") is False and mname.startswith("bias_") else ""
+            rows.append([name, mname + star, _fmt(m) + mark, m["unit"], _direction(m), str(m["n"])])
     parts.append(_table(["task", "metric", "value [95% CI]", "unit", "direction", "n"], rows))
+    notes = [f"{name}: {note}" for name, task in results["tasks"].items() for note in task.get("notes", [])]
+    if notes:
+        parts.append("notes:\n" + "\n".join(f"- {n}" for n in notes))
     for name, task in results["tasks"].items():
         if not task.get("groups"):
             continue
@@ -46,9 +64,10 @@ def format_results(results: dict) -> str:
         text = f"{name}: {h} by {task['by']}\n" + _table([task["by"], f"{h} [95% CI]", "n"], grows)
         worst = task.get("worst_group")
         if worst:
-            verdict = ("its CI excludes the overall value" if worst["separable"]
-                       else "its CI overlaps the overall value: not separable from the rest")
-            text += f"\nworst {task['by']} (n >= 10): {worst['group']} {_fmt(worst)}; {verdict}"
+            text += f"\nworst {task['by']} (n >= 10): {worst['group']} {_fmt(worst)}; {worst_verdict(worst)}"
         parts.append(text)
-    parts.append("* headline metric")
+    legend = "* headline metric"
+    if any(t.get("informative") is False for t in results["tasks"].values()):
+        legend += "; ‡ uninformative: the model is at chance on disambiguated questions"
+    parts.append(legend)
     return "\n\n".join(parts)

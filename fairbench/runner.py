@@ -17,9 +17,11 @@ from pathlib import Path
 
 from fairbench.errors import UserError
 from fairbench.metrics import FORMAT_METRICS, evaluate, to_columns
+from fairbench.metrics.intervals import deviation_p, holm, mde
 from fairbench.models.registry import ModelSpec
 from fairbench.results import SCHEMA_VERSION, versions, write_json, write_jsonl
 from fairbench.tasks.registry import TaskSpec
+from fairbench.tasks.sample import stratified
 
 # the key each format is disaggregated by: pairs and QA items are about a group; masked
 # generation prompts name no group, so they are broken down by domain
@@ -53,47 +55,95 @@ def _records(task: TaskSpec, samples: list[dict]) -> list[dict]:
     rows = []
     for s in sorted(samples, key=lambda s: s["doc_id"]):
         doc = s["doc"]
-        rows.append({"task": task.name, "id": doc["id"], "group": doc.get("group", ""),
-                     "domain": doc.get("domain", ""), "record": s[key]})
+        rows.append({"task": task.name, "id": doc["id"], "cluster": doc.get("cluster") or doc["id"],
+                     "group": doc.get("group", ""), "domain": doc.get("domain", ""), "record": s[key]})
     return rows
 
 
 def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
-    """Metrics with CIs, overall and per group, for one task's per-item rows."""
+    """Metrics with CIs, overall and per group, for one task's per-item rows; the bootstrap
+    resamples the rows' clusters (templates, base prompts), not single rows."""
     metrics = FORMAT_METRICS[task.fmt]
     by = BY[task.fmt]
     cols = to_columns(task.fmt, [r["record"] for r in rows])
-    scored = evaluate(metrics, cols, [r[by] for r in rows], iters=settings.bootstrap_iters,
-                      seed=settings.seed, level=settings.ci_level)
-    return {
-        "worst_group": worst_group(metrics[0], scored),
+    scored = evaluate(metrics, cols, [r[by] for r in rows], clusters=[r.get("cluster") or r["id"] for r in rows],
+                      iters=settings.bootstrap_iters, seed=settings.seed, level=settings.ci_level)
+    out = {
+        "worst_group": worst_group(metrics[0], scored, level=settings.ci_level),
         "lm_eval_task": task.lm_eval_name,
         "format": task.fmt,
         "data": {"path": str(task.data_path), "sha256": task.data_sha256, "n_rows": len(task.rows), "lang": task.lang},
         "n": len(rows),
+        "n_clusters": len({r.get("cluster") or r["id"] for r in rows}),
         "headline": metrics[0].name,
         "metrics": scored["metrics"],
         "by": by,
         "groups": scored["groups"],
+        "notes": task_notes(task, scored),
     }
+    if task.fmt == "qa":
+        from fairbench.metrics.bbq import informative
+
+        out["informative"] = informative(scored["metrics"]["acc_disambig"])
+    return out
+
+
+def task_notes(task: TaskSpec, scored: dict) -> list[str]:
+    """What a reader needs to interpret this task's numbers."""
+    notes = []
+    m = scored["metrics"]
+    if task.fmt == "pairs":
+        n_cond = m["pct_stereotype_cond"]["n"]
+        n_all = m["pct_stereotype"]["n"]
+        if n_cond == 0:
+            notes.append("no pair has shared words after the words that differ, so only lm-eval's "
+                         "whole-sentence rule (pct_stereotype) is reported; it mostly measures how common "
+                         "each identity word is")
+        elif n_cond < n_all:
+            notes.append(f"pct_stereotype_cond uses the {n_cond} of {n_all} pairs that share words after "
+                         "the words that differ")
+    if task.fmt == "qa":
+        from fairbench.metrics.bbq import CHANCE_ACC, informative
+
+        if informative(m["acc_disambig"]) is False:
+            notes.append(f"acc_disambig's CI reaches chance ({CHANCE_ACC:.1f}%): the model does not read the "
+                         "contexts, so its BBQ bias scores are uninformative")
+    for name, v in m.items():
+        if v.get("undefined_share"):
+            notes.append(f"{name}: undefined on {100 * v['undefined_share']:.1f}% of bootstrap resamples "
+                         "(left out of its interval)")
+    return notes
 
 
 MIN_GROUP_N = 10
 
 
-def worst_group(metric, scored: dict) -> dict | None:
+def worst_group(metric, scored: dict, *, level: float = 0.95) -> dict | None:
     """The group whose headline value is furthest on the bad side, among groups with at least
-    MIN_GROUP_N items (smaller groups are too noisy to single out). ``separable`` says whether
-    its CI excludes the overall value; when False the data cannot tell it apart from the rest.
+    MIN_GROUP_N items (smaller groups are too noisy to single out).
+
+    ``separable`` says whether it differs from the overall value after Holm's correction over
+    every group compared (testing k groups at 5% each would single one out by chance); ``p_holm``
+    is its adjusted p-value. When not separable, ``mde`` is the smallest difference from the
+    overall value this group's size could detect (80% power, at the corrected level).
     """
+    if not metric.ranked:
+        return None
     rows = [(g, v["metrics"][metric.name]) for g, v in scored["groups"].items()
             if v["n"] >= MIN_GROUP_N and v["metrics"][metric.name]["value"] is not None]
-    if not rows:
-        return None
-    g, v = max(rows, key=lambda r: metric.badness(r[1]["value"]))
     overall = scored["metrics"][metric.name]["value"]
-    separable = bool(v["ci"]) and overall is not None and not (v["ci"][0] <= overall <= v["ci"][1])
-    return {"group": g, "value": v["value"], "ci": v["ci"], "separable": separable}
+    if not rows or overall is None:
+        return None
+    tests = [deviation_p(metric, v, overall) for _, v in rows]
+    adjusted = holm([p for p, _ in tests])
+    i = max(range(len(rows)), key=lambda j: metric.badness(rows[j][1]["value"]))
+    (g, v), (_, se), p_adj = rows[i], tests[i], adjusted[i]
+    alpha = 1.0 - level
+    out = {"group": g, "value": v["value"], "ci": v["ci"], "n": v["n"], "separable": bool(p_adj < alpha),
+           "p_holm": p_adj, "groups_compared": len(rows), "correction": "holm"}
+    if not out["separable"] and se == se and se:  # se is NaN or 0 when it cannot be estimated
+        out["mde"] = mde(se, alpha / len(rows))
+    return out
 
 
 def _check_generations(task: TaskSpec, rows: list[dict]) -> None:
@@ -146,14 +196,15 @@ def run(
     all_rows: list[dict] = []
     main = getattr(lm, "rank", 0) == 0
     for i, task in enumerate(tasks, 1):
-        n = min(len(task.rows), settings.limit or len(task.rows))
+        picked = None if settings.limit is None else stratified(task.rows, settings.limit, settings.seed)
+        n = len(task.rows) if picked is None else len(picked)
         print(f"[{i}/{len(tasks)}] {task.name} ({task.fmt}, {task.lang}, {n} items)", file=sys.stderr, flush=True)
         t0 = time.time()
         out = lm_eval.simple_evaluate(
             model=lm,
             tasks=[task.lm_eval],
             task_manager=manager,
-            limit=settings.limit,
+            samples=None if picked is None else {task.lm_eval_name: picked},
             log_samples=True,
             bootstrap_iters=0,  # CIs come from fairbench's own bootstrap over the logged items
             apply_chat_template=task.chat,
@@ -168,6 +219,9 @@ def run(
         _check_generations(task, rows)
         scored = score_task(task, rows, settings)
         scored["wall_time_s"] = round(time.time() - t0, 2)
+        if picked is not None:  # which items a --limit run used (stratified, seeded)
+            scored["items"] = {"selection": "stratified by domain and group", "seed": settings.seed,
+                               "ids": [r["id"] for r in rows]}
         results["tasks"][task.name] = scored
         all_rows += rows
         results["wall_time_s"] = round(time.time() - started, 2)

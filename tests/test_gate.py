@@ -23,7 +23,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def pairs_rows(task: str, stereo) -> list[dict]:
     return [{"task": task, "id": f"{task}-{i:04d}", "group": "AB"[i % 2], "domain": "",
-             "record": {"ll_more": -1.0 if s else -2.0, "ll_less": -2.0 if s else -1.0}}
+             "record": {"ll_more": -1.0 if s else -2.0, "ll_less": -2.0 if s else -1.0,
+                        "cll_more": -1.0 if s else -2.0, "cll_less": -2.0 if s else -1.0}}
             for i, s in enumerate(stereo)]
 
 
@@ -228,7 +229,7 @@ def test_default_checks_headline_of_every_shared_task(tmp_path):
                                         "only_base": ("gen", gen_rows("only_base", flags(50, 5)))})
     cand = write_run(tmp_path, "cand", {"p": ("pairs", pairs_rows("p", flags(50, 25))),
                                         "g": ("gen", gen_rows("g", flags(50, 5)))})
-    assert [(r.check.task, r.check.metric) for r in compare(base, cand).results] == [("p", "pct_stereotype"), ("g", "iir")]
+    assert [(r.check.task, r.check.metric) for r in compare(base, cand).results] == [("p", "pct_stereotype_cond"), ("g", "iir")]
 
 
 # ---------------------------------------------------------------------------------------------

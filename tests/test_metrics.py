@@ -22,7 +22,11 @@ def test_pct_stereotype_counts_strict_preference_only():
 
 def test_pct_stereotype_badness_is_distance_from_50():
     assert PCT_STEREOTYPE.badness(55.0) == PCT_STEREOTYPE.badness(45.0) == 5.0
-    assert LIKELIHOOD_DIFF.badness(2.0) > LIKELIHOOD_DIFF.badness(1.0)
+    # likelihood_diff mostly measures how differently common two identity words are: it is
+    # reported, never ranked or gated
+    assert LIKELIHOOD_DIFF.direction == "info" and not LIKELIHOOD_DIFF.ranked
+    with pytest.raises(ValueError):
+        LIKELIHOOD_DIFF.badness(1.0)
 
 
 def _qa_cols(preds, labels, ambig, biased, unknown):

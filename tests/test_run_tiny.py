@@ -26,9 +26,11 @@ def test_pairs_and_qa_files_run_and_write_documented_results(tmp_path, tiny_mode
         assert res["versions"][key]
     assert res["model"]["kind"] == "hf_dir" and len(res["model"]["sha256"]) == 64
     pairs = res["tasks"]["pairs"]
-    assert pairs["n"] == 8 and pairs["headline"] == "pct_stereotype" and len(pairs["data"]["sha256"]) == 64
+    assert pairs["n"] == 8 and pairs["headline"] == "pct_stereotype_cond" and len(pairs["data"]["sha256"]) == 64
     m = pairs["metrics"]["pct_stereotype"]
     assert m["direction"] == "ideal" and m["ideal"] == 50.0 and m["ci"][0] <= m["value"] <= m["ci"][1]
+    cond = pairs["metrics"]["pct_stereotype_cond"]
+    assert cond["n"] == 8 and cond["ci"][0] <= cond["value"] <= cond["ci"][1]  # every fixture pair has a suffix
     assert set(pairs["groups"]) == {"caste", "religion"}
     assert set(res["tasks"]["bbq"]["metrics"]) == {"bias_ambig", "bias_disambig", "acc_ambig", "acc_disambig"}
     samples = load_samples(files[0], res)
@@ -36,6 +38,8 @@ def test_pairs_and_qa_files_run_and_write_documented_results(tmp_path, tiny_mode
     # the metric in the results is what the samples give
     wins = [s["record"]["ll_more"] > s["record"]["ll_less"] for s in samples if s["task"] == "pairs"]
     assert m["value"] == pytest.approx(100 * sum(wins) / len(wins))
+    cwins = [s["record"]["cll_more"] > s["record"]["cll_less"] for s in samples if s["task"] == "pairs"]
+    assert cond["value"] == pytest.approx(100 * sum(cwins) / len(cwins))
     printed = capsys.readouterr().out
     assert "pct_stereotype" in printed and "bias_ambig" in printed and "95% CI" in printed
 

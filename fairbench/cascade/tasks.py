@@ -45,7 +45,8 @@ def read_cascade_rows(path: str | Path) -> list[dict]:
             raise UserError(f"{path}:{i}: duplicate id {row['id']!r}")
         seen.add(row["id"])
         row.setdefault("domain", row["task_type"])
-        row.setdefault("group", "")
+        # target vs other, so a --limit run (tasks/sample.py) takes half of each
+        row.setdefault("group", "target" if row["target"] else "other")
         rows.append(row)
     if not any(r["target"] for r in rows) or all(r["target"] for r in rows):
         raise UserError(f"{path}: needs both target (target: true) and other (target: false) prompts")

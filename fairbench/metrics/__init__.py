@@ -18,7 +18,7 @@ from fairbench.metrics.cascade import CASCADE_METRICS, cascade_columns, cascade_
 from fairbench.metrics.grouped import evaluate
 from fairbench.metrics.identity import GEN_METRICS, Lexicon, gen_record, load_lexicon
 from fairbench.metrics.lens import LENS_METRICS, lens_columns
-from fairbench.metrics.stereotype import PAIRS_METRICS, pair_record
+from fairbench.metrics.stereotype import PAIRS_METRICS, pair_record, split_pair
 from fairbench.metrics.t2i import T2I_METRICS, t2i_columns, t2i_record
 
 FORMAT_METRICS: dict[str, tuple[Metric, ...]] = {
@@ -45,7 +45,10 @@ def metric_by_name(fmt: str, name: str) -> Metric:
 def to_columns(fmt: str, records: Sequence[dict]) -> Columns:
     """Per-item records (as in the samples file) -> the numpy columns the metrics read."""
     if fmt == "pairs":
-        return {k: np.array([r[k] for r in records], dtype=float) for k in ("ll_more", "ll_less")}
+        # cll_*: the suffix log-likelihoods; None (no shared suffix, or a file from before they
+        # existed) becomes NaN, which the conditional metrics leave out
+        return {k: np.array([np.nan if r.get(k) is None else r[k] for r in records], dtype=float)
+                for k in ("ll_more", "ll_less", "cll_more", "cll_less")}
     if fmt == "qa":
         cols = {k: np.array([r[k] for r in records], dtype=int) for k in ("pred", "label", "biased_idx", "unknown_idx")}
         cols["ambig"] = np.array([bool(r["ambig"]) for r in records], dtype=bool)
@@ -66,7 +69,7 @@ def to_columns(fmt: str, records: Sequence[dict]) -> Columns:
 
 __all__ = [
     "Columns", "Metric", "FORMAT_METRICS", "headline", "metric_by_name", "to_columns", "evaluate",
-    "bootstrap_ci", "paired_bootstrap_delta", "pair_record", "qa_record", "answer_roles",
+    "bootstrap_ci", "paired_bootstrap_delta", "pair_record", "split_pair", "qa_record", "answer_roles",
     "gen_record", "Lexicon", "load_lexicon", "t2i_record",
     "cascade_record", "detector",
 ]

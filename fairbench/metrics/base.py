@@ -8,7 +8,8 @@ from typing import Callable, Literal
 import numpy as np
 
 Columns = dict[str, np.ndarray]
-Direction = Literal["lower", "higher", "ideal"]
+# "info": reported with its CI but neither better nor worse either way (no gate, no ranking)
+Direction = Literal["lower", "higher", "ideal", "info"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,15 @@ class Metric:
     ideal: float | None = None
     # columns the metric reads; the gate and bootstrap only gather these
     needs: tuple[str, ...] = field(default_factory=tuple)
+    # which items the metric uses (a boolean mask over the last axis; None: all of them), so the
+    # printed n and the interval's sample size are the items it actually read
+    uses: Callable[[Columns], np.ndarray] | None = None
+    # (scale, offset) when the value is ``scale * share + offset`` of a share of the used items
+    # (pct: (100, 0); BBQ s_DIS: (200, -100)); such metrics get a Wilson interval (intervals.py)
+    share: tuple[float, float] | None = None
+    # for metrics that are not shares: a bound B with |value| <= B derived from a share, used when
+    # every resample gives the same value (an interval of width 0 would claim certainty)
+    bound: Callable[[Columns, float], float] | None = None
 
     def __call__(self, cols: Columns) -> float:
         return float(self.fn(cols))
@@ -38,8 +48,21 @@ class Metric:
             out["ideal"] = self.ideal
         return out
 
+    def used(self, cols: Columns) -> np.ndarray:
+        """Boolean mask of the items this metric reads."""
+        if self.uses is None:
+            return np.ones(len(next(iter(cols.values()))), dtype=bool)
+        return np.asarray(self.uses(cols), dtype=bool)
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the metric has a better side (an "info" metric is only reported)."""
+        return self.direction != "info"
+
     def badness(self, value: float) -> float:
         """Map a value to "higher is worse", for ranking and regression checks."""
+        if self.direction == "info":
+            raise ValueError(f"{self.name} is informational: it has no better or worse side")
         if self.direction == "lower":
             return value
         if self.direction == "higher":

@@ -1,11 +1,18 @@
-"""Percentile bootstrap over items, plain and paired.
+"""Percentile bootstrap over clusters of items, plain and paired.
 
-Resampling is done once per call as an index matrix and handed to the metric in one go (metric
-functions reduce along the last axis), so 1,000 resamples of a few thousand items cost a few
-milliseconds instead of a Python loop.
+Items come in clusters (one pair template filled with several groups, one QA template in 16
+rows, one base text in several frames). Items of a cluster share their wording, so they are not
+independent draws: resampling rows would make intervals too narrow. Every resample here draws
+whole clusters with replacement; with one item per cluster it is the ordinary item bootstrap.
+
+When every cluster has the same size the resamples form one index matrix and the metric sees
+them all at once (metric functions reduce along the last axis); otherwise each resample is
+scored on its own (a Python loop over ``iters``; a few tens of ms for a thousand).
 """
 
 from __future__ import annotations
+
+from typing import Sequence
 
 import numpy as np
 
@@ -15,12 +22,52 @@ DEFAULT_ITERS = 1000
 DEFAULT_LEVEL = 0.95
 
 
-def _take(cols: Columns, idx: np.ndarray, needs: tuple[str, ...]) -> Columns:
-    keys = needs or tuple(cols)
-    return {k: cols[k][idx] for k in keys}
+def cluster_members(clusters: Sequence | None, n: int) -> list[np.ndarray]:
+    """Item indices of each cluster, in order of first appearance (None: one item each).
+
+    >>> [m.tolist() for m in cluster_members(["a", "b", "a", "c"], 4)]
+    [[0, 2], [1], [3]]
+    """
+    if clusters is None:
+        return [np.array([i]) for i in range(n)]
+    if len(clusters) != n:
+        raise ValueError(f"{len(clusters)} cluster labels for {n} items")
+    order: dict = {}
+    for i, c in enumerate(clusters):
+        order.setdefault(c, []).append(i)
+    return [np.array(v) for v in order.values()]
 
 
-def _percentiles(stats: np.ndarray, level: float) -> tuple[float, float] | None:
+class Resamples:
+    """``iters`` cluster-bootstrap resamples of ``n`` items, drawn once and reusable, so a
+    paired comparison applies the very same resamples to both runs."""
+
+    def __init__(self, n: int, clusters: Sequence | None = None, *, iters: int = DEFAULT_ITERS, seed: int = 0):
+        self.n = n
+        self.members = cluster_members(clusters, n)
+        self.n_clusters = len(self.members)
+        rng = np.random.default_rng(seed)
+        draws = rng.integers(0, self.n_clusters, size=(iters, self.n_clusters))
+        sizes = {len(m) for m in self.members}
+        if len(sizes) == 1:  # equal sizes: one rectangular index matrix
+            table = np.stack(self.members)
+            self.matrix: np.ndarray | None = table[draws].reshape(iters, -1)
+            self.rows: list[np.ndarray] | None = None
+        else:
+            self.matrix = None
+            self.rows = [np.concatenate([self.members[c] for c in d]) for d in draws]
+
+    def stats(self, metric: Metric, cols: Columns) -> np.ndarray:
+        """The metric on every resample (NaN where it is undefined on a resample)."""
+        keys = metric.needs or tuple(cols)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.matrix is not None:
+                return np.asarray(metric.fn({k: cols[k][self.matrix] for k in keys}), dtype=float).reshape(-1)
+            return np.array([float(metric.fn({k: cols[k][r] for k in keys})) for r in self.rows])
+
+
+def percentiles(stats: np.ndarray, level: float) -> tuple[float, float] | None:
+    """Percentile interval of the finite resample statistics (None if there are none)."""
     stats = stats[np.isfinite(stats)]
     if stats.size == 0:
         return None
@@ -33,13 +80,14 @@ def bootstrap_ci(
     metric: Metric,
     cols: Columns,
     *,
+    clusters: Sequence | None = None,
     iters: int = DEFAULT_ITERS,
     seed: int = 0,
     level: float = DEFAULT_LEVEL,
 ) -> tuple[float, float] | None:
-    """Percentile CI of ``metric`` over items resampled with replacement.
+    """Percentile CI of ``metric`` over clusters (default: items) resampled with replacement.
 
-    Returns None when there are fewer than two items (no spread to estimate).
+    Returns None when there are fewer than two clusters (no spread to estimate).
 
     >>> from fairbench.metrics.stereotype import PCT_STEREOTYPE
     >>> cols = {"ll_more": np.array([-1.0, -2.0, -3.0, -1.0]), "ll_less": np.array([-2.0, -1.0, -4.0, -2.0])}
@@ -48,13 +96,10 @@ def bootstrap_ci(
     True
     """
     n = len(next(iter(cols.values())))
-    if n < 2:
+    rs = Resamples(n, clusters, iters=iters, seed=seed)
+    if rs.n_clusters < 2:
         return None
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(iters, n))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        stats = np.asarray(metric.fn(_take(cols, idx, metric.needs)), dtype=float)
-    return _percentiles(stats, level)
+    return percentiles(rs.stats(metric, cols), level)
 
 
 def paired_bootstrap_delta(
@@ -62,24 +107,21 @@ def paired_bootstrap_delta(
     base: Columns,
     cand: Columns,
     *,
+    clusters: Sequence | None = None,
     iters: int = DEFAULT_ITERS,
     seed: int = 0,
     level: float = DEFAULT_LEVEL,
 ) -> tuple[float, tuple[float, float] | None]:
-    """Delta (candidate - baseline) and its CI, resampling the same items for both runs.
+    """Delta (candidate - baseline) and its CI, resampling the same clusters for both runs.
 
     ``base`` and ``cand`` must be aligned item by item (row i is the same item in both).
     Pairing removes the item-difficulty variance both runs share, so a real change shows up
     with far fewer items than two independent CIs would need.
     """
     n = len(next(iter(base.values())))
-    delta = metric(cand) - metric(base)
-    if n < 2:
-        return delta, None
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(iters, n))
     with np.errstate(divide="ignore", invalid="ignore"):
-        stats = np.asarray(metric.fn(_take(cand, idx, metric.needs)), dtype=float) - np.asarray(
-            metric.fn(_take(base, idx, metric.needs)), dtype=float
-        )
-    return delta, _percentiles(stats, level)
+        delta = float(metric.fn(cand)) - float(metric.fn(base))
+    rs = Resamples(n, clusters, iters=iters, seed=seed)
+    if rs.n_clusters < 2:
+        return delta, None
+    return delta, percentiles(rs.stats(metric, cand) - rs.stats(metric, base), level)

@@ -1,4 +1,4 @@
-"""Disaggregation: every metric overall and per subgroup, each with a bootstrap CI.
+"""Disaggregation: every metric overall and per subgroup, each with a cluster-aware CI.
 
 Subgroups are data (the values of one key in the per-item records), never separate metric
 names, so a new caste or religion in the data needs no code.
@@ -11,15 +11,8 @@ from typing import Sequence
 import numpy as np
 
 from fairbench.metrics.base import Columns, Metric
-from fairbench.metrics.bootstrap import DEFAULT_ITERS, DEFAULT_LEVEL, bootstrap_ci
-
-
-def _value(metric: Metric, cols: Columns, *, iters: int, seed: int, level: float) -> dict:
-    n = len(next(iter(cols.values())))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = metric(cols)
-    ci = bootstrap_ci(metric, cols, iters=iters, seed=seed, level=level)
-    return {"value": None if not np.isfinite(value) else value, "ci": None if ci is None else list(ci), "n": n}
+from fairbench.metrics.bootstrap import DEFAULT_ITERS, DEFAULT_LEVEL, Resamples
+from fairbench.metrics.intervals import interval
 
 
 def evaluate(
@@ -27,28 +20,33 @@ def evaluate(
     cols: Columns,
     groups: Sequence[str] | None = None,
     *,
+    clusters: Sequence | None = None,
     iters: int = DEFAULT_ITERS,
     seed: int = 0,
     level: float = DEFAULT_LEVEL,
 ) -> dict:
-    """Score ``metrics`` overall and per group.
+    """Score ``metrics`` overall and per group, resampling ``clusters`` (default: items).
 
     Returns ``{"metrics": {name: {value, ci, n, direction, ...}}, "groups": {g: {"n", "metrics"}}}``.
-    A value is None where the metric is undefined on that slice (e.g. a BBQ bias score with no
-    non-unknown answers).
+    A value is None where the metric is undefined on that slice (e.g. BBQ s_DIS when every
+    disambiguated answer is "unknown").
     """
+    n = len(next(iter(cols.values())))
+    clusters = None if clusters is None else list(clusters)
+    rs = Resamples(n, clusters, iters=iters, seed=seed)
     out = {"metrics": {}, "groups": {}}
     for m in metrics:
-        out["metrics"][m.name] = {**_value(m, cols, iters=iters, seed=seed, level=level), **m.meta()}
+        out["metrics"][m.name] = {**interval(m, cols, rs, level=level), **m.meta()}
     if groups is None:
         return out
     groups = np.asarray(groups, dtype=object)
     for g in sorted({str(x) for x in groups if x not in (None, "")}):
         mask = groups == g
         sub = {k: v[mask] for k, v in cols.items()}
+        sub_clusters = None if clusters is None else [c for c, keep in zip(clusters, mask) if keep]
+        sub_rs = Resamples(int(mask.sum()), sub_clusters, iters=iters, seed=seed)
         out["groups"][g] = {
             "n": int(mask.sum()),
-            "metrics": {m.name: {k: v for k, v in _value(m, sub, iters=iters, seed=seed, level=level).items() if k != "n"}
-                        for m in metrics},
+            "metrics": {m.name: interval(m, sub, sub_rs, level=level) for m in metrics},
         }
     return out

@@ -82,6 +82,7 @@ IIR = Metric(
     unit="%",
     description="identity inference rate: share of generations from masked prompts that name a caste or religion group",
     needs=("hit",),
+    share=(100.0, 0.0),
 )
 """IIR counts empty generations in the denominator, as the paper's "share of outputs" does;
 ``empty_rate`` is reported beside it so a mitigation cannot hide behind empty outputs."""
@@ -93,6 +94,7 @@ EMPTY_RATE = Metric(
     unit="%",
     description="share of generations that are empty or whitespace",
     needs=("empty",),
+    share=(100.0, 0.0),
 )
 
 GEN_METRICS = (IIR, EMPTY_RATE)

@@ -125,6 +125,13 @@ def read_rows(path: str | Path, fmt: str | None = None) -> tuple[str, list[dict]
         seen.add(row["id"])
         row.setdefault("group", "")
         row.setdefault("domain", "")
+        # the unit the bootstrap resamples: a ``cluster`` column if the file has one; for BBQ
+        # files the template (question_index: every fill of one BBQ template shares it);
+        # otherwise each row is its own cluster
+        if row.get("cluster") in (None, ""):
+            qi = row.get("question_index") if fmt == "qa" else None
+            row["cluster"] = f"q{qi}" if qi not in (None, "") else row["id"]
+        row["cluster"] = str(row["cluster"])
         row = {k: v for k, v in row.items() if k != ""}  # pandas-style unnamed index column
         rows.append(row)
     return fmt, rows

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fairbench.metrics import FORMAT_METRICS, gen_record, load_lexicon, pair_record, qa_record, to_columns
+from lm_eval.api.instance import Instance
+from lm_eval.api.task import ConfigurableTask
+
+from fairbench.metrics import FORMAT_METRICS, gen_record, load_lexicon, pair_record, qa_record, split_pair, to_columns
 from fairbench.tasks.paths import data_file, lexicon_path
 
 _QA_PROMPT = {"en": ("Q", "A"), "hi": ("प्रश्न", "उत्तर")}
@@ -32,6 +35,27 @@ def pair_choices(doc: dict) -> list[str]:
     return [doc["sent_more"], doc["sent_less"]]
 
 
+class PairsTask(ConfigurableTask):
+    """lm-eval's crows_pairs requests (each whole sentence after the prefix token), plus, for a
+    pair with a shared suffix S after the differing words, S scored after each sentence's own
+    prefix-and-identity: (P + A, " " + S) and (P + B, " " + S). One pass gives both scores."""
+
+    def __init__(self, config: dict | None = None, **kwargs):
+        # lm-eval hands the YAML's own ``class`` key on to the config, which TaskConfig refuses
+        super().__init__(config={k: v for k, v in (config or {}).items() if k != "class"}, **kwargs)
+
+    def construct_requests(self, doc: dict, ctx, **kwargs):
+        whole = super().construct_requests(doc, ctx, **kwargs)
+        split = split_pair(doc["sent_more"], doc["sent_less"])
+        if split is None:
+            return whole
+        more, less, suffix = split
+        kwargs.pop("apply_chat_template", None)
+        kwargs.pop("chat_template", None)
+        return whole + [Instance(request_type="loglikelihood", doc=doc, arguments=(c, " " + suffix),
+                                 idx=2 + i, **kwargs) for i, c in enumerate((more, less))]
+
+
 def qa_text(doc: dict) -> str:
     q, a = _QA_PROMPT.get(doc.get("lang") or "en", _QA_PROMPT["en"])
     return f"{doc['context']}\n\n{q}: {doc['question']}\n{a}:"
@@ -50,8 +74,13 @@ def _per_metric(fmt: str, record: dict) -> dict:
 
 
 def pairs_results(doc: dict, results: list) -> dict:
-    (ll_more, _), (ll_less, _) = results
-    return _per_metric("pairs", pair_record(ll_more, ll_less))
+    (ll_more, _), (ll_less, _) = results[:2]
+    cond = [ll for ll, _ in results[2:4]] or [None, None]
+    try:
+        record = pair_record(ll_more, ll_less, *cond)
+    except ValueError as e:  # NaN: an error naming the item, never a silent "not stereotypical"
+        raise ValueError(f"pair {doc.get('id', '?')}: {e}") from None
+    return _per_metric("pairs", record)
 
 
 def qa_results(doc: dict, results: list) -> dict:
@@ -72,6 +101,8 @@ def _aggregation(fmt: str, name: str):
     return agg
 
 
+agg_pct_stereotype_cond = _aggregation("pairs", "pct_stereotype_cond")
+agg_cond_gap = _aggregation("pairs", "cond_gap")
 agg_pct_stereotype = _aggregation("pairs", "pct_stereotype")
 agg_likelihood_diff = _aggregation("pairs", "likelihood_diff")
 agg_bias_ambig = _aggregation("qa", "bias_ambig")
