@@ -39,3 +39,28 @@ def test_embedded_model_decodes_under_each_mitigation(tmp_path, mitigation):
     assert res["mitigation"]["name"] == mitigation and res["tasks"]["religion_gen"]["n"] == 2
     gens = [s["record"]["generation"] for s in load_samples(path, res)]
     assert all(len(set(g.split())) >= 5 for g in gens), gens
+
+
+def test_shipped_pair_suffixes_tokenise_the_same_after_both_contexts():
+    """lm-eval encodes context + continuation and keeps the tokens after the context's; if the
+    identity word and the first suffix word merged into one token, the two sides would score
+    different suffix tokens. Check every shipped pair with the embedded model's tokenizer."""
+    from fairbench.metrics import split_pair
+    from fairbench.models import resolve_model
+    from fairbench.models.registry import load_hf
+    from fairbench.tasks import resolve_tasks
+
+    _, tok = load_hf(resolve_model("smollm2-135m"))
+    bad = []
+    for lang in ("en", "hi"):
+        for task in resolve_tasks("caste_pairs,religion_pairs", lang=lang):
+            for row in task.rows:
+                a, b, s = split_pair(row["sent_more"], row["sent_less"])
+                tails = []
+                for ctx in (a, b):
+                    c = tok(ctx, add_special_tokens=False)["input_ids"]
+                    w = tok(ctx + " " + s, add_special_tokens=False)["input_ids"]
+                    tails.append(w[len(c):] if w[:len(c)] == c else None)
+                if tails[0] is None or tails[0] != tails[1]:
+                    bad.append(f"{lang} {row['id']}")
+    assert not bad, bad[:10]
