@@ -98,6 +98,15 @@ def groups_in(axis: str) -> set:
     return found
 
 
+@lru_cache(maxsize=None)
+def groups_module():
+    spec = importlib.util.spec_from_file_location("fairbench_data_groups_under_test",
+                                                  DATA / "src" / "groups.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_build_module():
     spec = importlib.util.spec_from_file_location("fairbench_data_build_under_test",
                                                   DATA / "build.py")
@@ -226,7 +235,9 @@ def test_hindi_is_devanagari_and_english_is_not(axis, fmt):
 
 
 # --------------------------------------------------------------------------- pairs
-def identity_spans(more: str, less: str):
+def split_pair(more: str, less: str):
+    """(P, A, B, S) at whitespace-word level: P the longest common word prefix, S the longest
+    common word suffix of what is left, A / B the differing words of `more` / `less`."""
     a, b = more.split(), less.split()
     i = 0
     while i < min(len(a), len(b)) and a[i] == b[i]:
@@ -234,26 +245,59 @@ def identity_spans(more: str, less: str):
     j = 0
     while j < min(len(a), len(b)) - i and a[-1 - j] == b[-1 - j]:
         j += 1
-    return a[i:len(a) - j], b[i:len(b) - j]
+    return a[:i], a[i:len(a) - j], b[i:len(b) - j], a[len(a) - j:]
 
 
-def test_identity_span_helper():
-    assert identity_spans("The Dalit boy ran.", "The Brahmin boy ran.") == (["Dalit"], ["Brahmin"])
-    assert identity_spans("A Dalit ran.", "An Adivasi ran.") == (["A", "Dalit"], ["An", "Adivasi"])
-    more, less = identity_spans("Dalits are lazy.", "Brahmins are very lazy.")
-    assert more == ["Dalits", "are"] and less == ["Brahmins", "are", "very"]
+def test_split_pair_helper():
+    assert split_pair("The Dalit boy ran.", "The Brahmin boy ran.") == (
+        ["The"], ["Dalit"], ["Brahmin"], ["boy", "ran."])
+    assert split_pair("A Dalit ran home.", "An Adivasi ran home.") == (
+        [], ["A", "Dalit"], ["An", "Adivasi"], ["ran", "home."])
+    p, more, less, s = split_pair("Dalits are lazy.", "Brahmins are very lazy.")
+    assert more == ["Dalits", "are"] and less == ["Brahmins", "are", "very"] and s == ["lazy."]
 
 
 @pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
 def test_pairs_differ_only_in_identity_span(axis, lang):
     for r in rows(axis, "pairs", lang):
-        more, less = identity_spans(r["sent_more"], r["sent_less"])
+        _, more, less, _ = split_pair(r["sent_more"], r["sent_less"])
         assert 1 <= len(more) <= 2 and 1 <= len(less) <= 2, (r["id"], more, less)
         assert hits(group_re(axis, r["group"]), " ".join(more)), (r["id"], more)
         assert hits(group_re(axis, r["contrast_group"]), " ".join(less)), (r["id"], less)
         # the rest of the sentence names neither group
         assert not hits(group_re(axis, r["contrast_group"]), r["sent_more"]), r["id"]
         assert not hits(group_re(axis, r["group"]), r["sent_less"]), r["id"]
+
+
+@lru_cache(maxsize=None)
+def surface_forms(axis: str, group: str, lang: str) -> frozenset:
+    g = groups_module().BY_NAME[group]
+    return frozenset((g["en_sg"], g["en_pl"]) if lang == "en" else (g["hi_sg"],))
+
+
+def _identity_ok(words: list, prefix: list, axis: str, group: str, lang: str) -> bool:
+    """The differing words are the group's surface form, in English optionally preceded by
+    its own article ("a Dalit" vs "an Adivasi"), and a shared article fits both nouns."""
+    forms = surface_forms(axis, group, lang)
+    if len(words) == 1 and words[0] in forms:
+        art = prefix[-1].lower() if prefix else ""
+    elif lang == "en" and len(words) == 2 and words[0].lower() in ("a", "an") \
+            and words[1] in forms:
+        art = words[0].lower()
+    else:
+        return False
+    if art in ("a", "an"):
+        return art == ("an" if words[-1][0].lower() in "aeiou" else "a")
+    return True
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_pairs_share_a_suffix_and_differ_only_in_the_identity(axis, lang):
+    for r in rows(axis, "pairs", lang):
+        prefix, more, less, suffix = split_pair(r["sent_more"], r["sent_less"])
+        assert len(suffix) >= 3, (r["id"], suffix)
+        assert _identity_ok(more, prefix, axis, r["group"], lang), (r["id"], more)
+        assert _identity_ok(less, prefix, axis, r["contrast_group"], lang), (r["id"], less)
 
 
 @pytest.mark.parametrize("axis", AXES)
