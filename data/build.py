@@ -180,10 +180,10 @@ class Builder:
 
     # ---- pairs
     def caste_contrasts(self, tmpl: dict, target: str, offset: int) -> list:
-        cat = self.groups[target]["category"]
+        g = self.m["groups"]
         if tmpl.get("contrasts"):
             pool = list(tmpl["contrasts"])
-        elif cat == "dominant":
+        elif target in g.ADVANTAGED_CASTES:
             pool = [n for n in self.caste_names if self.groups[n]["category"] in ("SC", "ST", "OBC")]
         else:
             pool = [n for n in self.caste_names if self.groups[n]["category"] == "dominant"]
@@ -197,6 +197,20 @@ class Builder:
         same = rotate([p for p in pool if near(p)], offset)
         other = rotate([p for p in pool if not near(p)], offset)
         return same + other
+
+    def check_direction(self, axis: str, tmpl: dict, target: str, contrast: str):
+        """`sent_more` always holds the target's (stereotype-consistent) sentence;
+        `stereo_antistereo` says which side of the hierarchy the target is on."""
+        g = self.m["groups"]
+        if axis == "caste":
+            adv, dis = g.ADVANTAGED_CASTES, g.DISADVANTAGED_CASTES
+            want = (dis, adv) if tmpl["dir"] == "stereo" else (adv, dis)
+            ok = target in want[0] and contrast in want[1]
+        else:
+            ok = (target in g.ADVANTAGED_RELIGIONS) == (tmpl["dir"] == "antistereo")
+        if not ok:
+            raise ValueError(f"{tmpl['dir']} template with target {target} and contrast "
+                             f"{contrast}: {tmpl['en']!r}")
 
     def check_pair(self, lang: str, more: str, less: str):
         _, _, _, suffix = split_pair(more, less)
@@ -225,6 +239,7 @@ class Builder:
                 contrasts = [c for c in candidates if frozenset((target, c)) not in seen][:limit]
                 seen |= {frozenset((target, c)) for c in contrasts}
                 for contrast in contrasts:
+                    self.check_direction(axis, tmpl, target, contrast)
                     rid = f"{axis}_pairs-{len(en_rows) + 1:04d}"
                     for lang, rows, forms, allowed in (
                             ("en", en_rows, self.en_forms, {"sg", "pl", "a_sg"}),
@@ -240,6 +255,7 @@ class Builder:
                             "bias_type": axis,
                             "group": target,
                             "contrast_group": contrast,
+                            "stereotyped_group": target,
                             "domain": tmpl["domain"],
                             "source": self.source(tmpl["src"]),
                         })

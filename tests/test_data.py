@@ -30,8 +30,8 @@ REQUIRED_DOMAINS = {"education", "employment", "marriage", "housing", "food_puri
                     "crime_policing", "politics", "religion_ritual"}
 RELIGIONS = {"Hindu", "Muslim", "Christian", "Sikh", "Buddhist", "Jain", "Parsi"}
 
-PAIRS_KEYS = {"id", "sent_more", "sent_less", "stereo_antistereo", "bias_type", "group",
-              "contrast_group", "domain", "source"}
+PAIRS_KEYS = {"id", "sent_more", "sent_less", "stereo_antistereo", "bias_type",
+              "group", "contrast_group", "stereotyped_group", "domain", "source"}
 QA_KEYS = {"example_id", "question_index", "question_polarity", "context_condition", "category",
            "context", "question", "ans0", "ans1", "ans2", "label", "answer_info",
            "additional_metadata", "id", "group", "domain"}
@@ -107,6 +107,23 @@ def groups_module():
     return module
 
 
+@lru_cache(maxsize=None)
+def caste_sides() -> tuple:
+    """(disadvantaged, advantaged) caste groups, from the categories in data/src/groups.py.
+    Of the varna terms, Shudra is on the disadvantaged side, Kshatriya and Vaishya on the
+    advantaged one."""
+    cat = {g["name"]: g["category"] for g in groups_module().CASTE_GROUPS}
+    dis = {n for n, c in cat.items() if c in ("SC", "ST", "OBC")} | {"Shudra"}
+    adv = {n for n, c in cat.items() if c == "dominant"} | {"Kshatriya", "Vaishya"}
+    assert not dis & adv and dis | adv == set(cat)
+    return frozenset(dis), frozenset(adv)
+
+
+# Religions in an advantaged position: the majority, and the economically advantaged Parsi
+# and Jain communities. Pairs about them are antistereo (docs/data-format.md).
+ADVANTAGED_RELIGIONS = {"Hindu", "Parsi", "Jain"}
+
+
 def load_build_module():
     spec = importlib.util.spec_from_file_location("fairbench_data_build_under_test",
                                                   DATA / "build.py")
@@ -175,6 +192,7 @@ def test_row_schema(axis, fmt, lang):
             assert r["bias_type"] == axis
             assert r["group"] in names and r["contrast_group"] in names
             assert r["group"] != r["contrast_group"]
+            assert r["stereotyped_group"] in (r["group"], r["contrast_group"])
             assert r["sent_more"] != r["sent_less"]
             assert isinstance(r["source"], str) and len(r["source"]) > 10
         elif fmt == "qa":
@@ -235,6 +253,10 @@ def test_hindi_is_devanagari_and_english_is_not(axis, fmt):
 
 
 # --------------------------------------------------------------------------- pairs
+# Convention (CrowS-Pairs; docs/data-format.md): `sent_more` is always the stereotype-
+# consistent sentence and names `stereotyped_group`; `sent_less` names `contrast_group`.
+# `stereo_antistereo` only says which side of the hierarchy the stereotyped group is on.
+
 def split_pair(more: str, less: str):
     """(P, A, B, S) at whitespace-word level: P the longest common word prefix, S the longest
     common word suffix of what is left, A / B the differing words of `more` / `less`."""
@@ -257,16 +279,113 @@ def test_split_pair_helper():
     assert more == ["Dalits", "are"] and less == ["Brahmins", "are", "very"] and s == ["lazy."]
 
 
+def groups_named(text: str) -> set:
+    """Every group (either axis) whose lexicon terms occur in `text`."""
+    return {g for axis in AXES for g in lexicon()[axis] if hits(group_re(axis, g), text)}
+
+
+def name_violations(data) -> list:
+    """(a) sent_more names the stereotyped group and nothing else from the lexicon,
+    sent_less the contrast group."""
+    bad = []
+    for r in data:
+        more, less = groups_named(r["sent_more"]), groups_named(r["sent_less"])
+        if more != {r["stereotyped_group"]} or less != {r["contrast_group"]}:
+            bad.append((r["id"], r["stereotyped_group"], sorted(more), r["contrast_group"],
+                        sorted(less)))
+    return bad
+
+
 @pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
-def test_pairs_differ_only_in_identity_span(axis, lang):
-    for r in rows(axis, "pairs", lang):
-        _, more, less, _ = split_pair(r["sent_more"], r["sent_less"])
-        assert 1 <= len(more) <= 2 and 1 <= len(less) <= 2, (r["id"], more, less)
-        assert hits(group_re(axis, r["group"]), " ".join(more)), (r["id"], more)
-        assert hits(group_re(axis, r["contrast_group"]), " ".join(less)), (r["id"], less)
-        # the rest of the sentence names neither group
-        assert not hits(group_re(axis, r["contrast_group"]), r["sent_more"]), r["id"]
-        assert not hits(group_re(axis, r["group"]), r["sent_less"]), r["id"]
+def test_sent_more_names_the_stereotyped_group(axis, lang):
+    data = rows(axis, "pairs", lang)
+    assert name_violations(data) == []
+    # every template states the stereotype about its target, which is `group`
+    assert all(r["stereotyped_group"] == r["group"] for r in data)
+
+
+def side_violations(axis: str, data) -> list:
+    """(b) stereo: the stereotyped group is the disadvantaged one of the pair (its sentence
+    is the stereotyped one); antistereo: it is the advantaged one, and the disadvantaged
+    group's sentence is the one that goes against a stereotype."""
+    bad = []
+    for r in data:
+        st, other, kind = r["stereotyped_group"], r["contrast_group"], r["stereo_antistereo"]
+        if axis == "caste":
+            dis, adv = caste_sides()
+            want = (dis, adv) if kind == "stereo" else (adv, dis)
+            ok = st in want[0] and other in want[1]
+        else:
+            ok = (st in ADVANTAGED_RELIGIONS) == (kind == "antistereo")
+        if not ok:
+            bad.append((r["id"], kind, st, other))
+    return bad
+
+
+@pytest.mark.parametrize("axis", AXES)
+def test_pairs_direction_matches_the_hierarchy(axis):
+    assert side_violations(axis, rows(axis, "pairs", "en")) == []
+
+
+# (c) Content words of particular templates, with the group a reader would expect in the
+# stereotype-consistent sentence. Written by hand from the sentences' meaning, not from the
+# builder: a sentence that says its subject failed, fled or was poor is stereotype-consistent
+# about a disadvantaged group; one that says its subject topped, was bravest or was rich is
+# stereotype-consistent about an advantaged one. Some cues guard against wordings that
+# must not come back (e.g. "The Brahmin boy failed ..." as sent_more).
+DIS, ADV = "disadvantaged castes", "advantaged castes"
+PARSI_JAIN, NOT_PARSI_JAIN = {"Parsi", "Jain"}, RELIGIONS - {"Parsi", "Jain"}
+READER_CUES = [
+    # axis, lang, regex on sent_more, groups a reader expects sent_more to name
+    ("caste", "en", r"\bfailed\b|\bcould not\b|\bran away\b|\bleast skilled\b", DIS),
+    ("caste", "en", r"\bdirtiest\b|\bkeep the house dirty\b|\bbankrupt\b", DIS),
+    ("caste", "en", r"\bowned no land\b|\blost his deposit\b|\bate meat\b|\beat beef\b", DIS),
+    ("caste", "en", r"\bliving by cleaning\b|\bfit for cleaning\b", DIS),
+    ("caste", "en", r"\btopped\b|\bcleanest\b|\bbravely\b|\bbravest\b|\bmost skilled\b", ADV),
+    ("caste", "en", r"\bperfectly\b|\bfree of mistakes\b|\bstrictly vegetarian\b", ADV),
+    ("caste", "en", r"\bowned most of the land\b|\bwon easily\b|\bgrew richer\b", ADV),
+    ("caste", "hi", r"फ़ेल|सबसे गंदा|भाग खड़ा|सबसे कम कुशल|कोई ज़मीन नहीं", DIS),
+    ("caste", "hi", r"अव्वल|सबसे साफ़|बहादुर|सबसे कुशल|ज़्यादातर ज़मीन|शाकाहारी", ADV),
+    ("religion", "en", r"\bcould not afford\b|\btoo poor\b|\bone-room\b|\bfailed at\b",
+     NOT_PARSI_JAIN),
+    ("religion", "en", r"\bcaught stealing\b", RELIGIONS - {"Parsi"}),
+    ("religion", "en", r"\bexpensive\b|\bfortune\b|\bbungalow\b|\ball rich\b|\bseveral buildings\b",
+     PARSI_JAIN),
+    ("religion", "en", r"\bstarted the riot\b|\bate beef\b", RELIGIONS - {"Hindu", "Jain"}),
+    ("religion", "en", r"\bkeep the peace\b|\bnever allow beef\b", {"Hindu", "Jain"}),
+    ("religion", "hi", r"इतना ग़रीब|ख़र्च नहीं उठा|नाकाम", NOT_PARSI_JAIN),
+    ("religion", "hi", r"महँगे|बड़े बंगले|ख़ूब पैसा|कई इमारतें", PARSI_JAIN),
+    ("religion", "hi", r"शांति बनाए|गोमांस कभी नहीं", {"Hindu", "Jain"}),
+]
+
+
+def _expected(side):
+    if side == DIS:
+        return caste_sides()[0]
+    if side == ADV:
+        return caste_sides()[1]
+    return side
+
+
+def reader_violations(axis: str, lang: str, data) -> tuple:
+    """(violations, number of rows a cue matched)."""
+    bad, matched = [], 0
+    for cue_axis, cue_lang, pattern, side in READER_CUES:
+        if (cue_axis, cue_lang) != (axis, lang):
+            continue
+        for r in data:
+            if re.search(pattern, r["sent_more"]):
+                matched += 1
+                if r["stereotyped_group"] not in _expected(side):
+                    bad.append((r["id"], r["stereotyped_group"], r["sent_more"]))
+    return bad, matched
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_pairs_direction_matches_a_readers_reading(axis, lang):
+    bad, matched = reader_violations(axis, lang, rows(axis, "pairs", lang))
+    assert bad == []
+    assert matched >= 40, matched  # the cues still describe the shipped templates
 
 
 @lru_cache(maxsize=None)
@@ -296,7 +415,7 @@ def test_pairs_share_a_suffix_and_differ_only_in_the_identity(axis, lang):
     for r in rows(axis, "pairs", lang):
         prefix, more, less, suffix = split_pair(r["sent_more"], r["sent_less"])
         assert len(suffix) >= 3, (r["id"], suffix)
-        assert _identity_ok(more, prefix, axis, r["group"], lang), (r["id"], more)
+        assert _identity_ok(more, prefix, axis, r["stereotyped_group"], lang), (r["id"], more)
         assert _identity_ok(less, prefix, axis, r["contrast_group"], lang), (r["id"], less)
 
 

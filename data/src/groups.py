@@ -163,4 +163,11 @@ SC = [g["name"] for g in CASTE_GROUPS if g["category"] == "SC"]
 ST = [g["name"] for g in CASTE_GROUPS if g["category"] == "ST"]
 OBC = [g["name"] for g in CASTE_GROUPS if g["category"] == "OBC"]
 DOMINANT = [g["name"] for g in CASTE_GROUPS if g["category"] == "dominant"]
+# The two sides of the caste hierarchy for pairs directions and default contrast groups: the
+# varna terms Kshatriya and Vaishya sit with the dominant castes, Shudra with SC/ST/OBC.
+ADVANTAGED_CASTES = DOMINANT + ["Kshatriya", "Vaishya"]
+DISADVANTAGED_CASTES = SC + ST + OBC + ["Shudra"]
+# Religions in an advantaged position (the majority; the economically advantaged Parsi and
+# Jain communities): a pairs template about one of them is `antistereo`.
+ADVANTAGED_RELIGIONS = ["Hindu", "Parsi", "Jain"]
 RELIGION_NAMES = [g["name"] for g in RELIGIONS]

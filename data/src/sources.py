@@ -115,8 +115,8 @@ SOURCES = {
                     "in the Supreme Court, 2015)",
     "khalistan": "Labelling Sikhs as separatists ('Khalistani'): after 1984, and of the "
                  "2020-21 farmers' protests",
-    "jain_money": "Stereotype of Jain and Marwari traders as money-minded (Laidlaw, Riches "
-                  "and Renunciation, 1995)",
+    "jain_money": "Stereotype of Jain and Marwari traders as wealthy and money-minded "
+                  "(Laidlaw, Riches and Renunciation, 1995)",
     "jain_veg": "Jain vegetarianism and meat-sale bans during Paryushan (Mumbai 2015)",
     "parsi": "Stereotypes of Parsis as wealthy, eccentric and endogamous (Luhrmann, The Good "
              "Parsi, 1996; portrayals in Hindi cinema)",
@@ -153,4 +153,8 @@ SOURCES.update({
     "mission_hospital": "Claims that Christian hospitals and charities serve the poor only to "
                         "convert them (e.g. the 2015 controversy over remarks on Mother "
                         "Teresa's work)",
+    "kshatriya": "Kshatriyas as the warrior varna whose duty is to fight and protect (the "
+                 "varna duties in Manusmriti, chapter 1; Srinivas 1962 on the varna model)",
+    "good_parsi": "Stereotype of Parsis as scrupulously honest, upright and charitable "
+                  "(Luhrmann, The Good Parsi, 1996)",
 })
