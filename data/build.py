@@ -222,9 +222,10 @@ class Builder:
         templates = self.m[f"{axis}_pairs"].TEMPLATES
         en_rows, hi_rows = [], []
         offset = 0
-        for tmpl in templates:
+        for ti, tmpl in enumerate(templates, start=1):
             self.check_domain(tmpl["domain"])
             assert tmpl["dir"] in ("stereo", "antistereo"), tmpl
+            cluster = f"{axis}_pairs-t{ti:03d}"
             seen = set()  # unordered pairs: (A, B) and (B, A) would be the same item
             for target in tmpl["targets"]:
                 if axis == "caste":
@@ -249,6 +250,7 @@ class Builder:
                         self.check_pair(lang, more, less)
                         rows.append({
                             "id": rid,
+                            "cluster": cluster,
                             "sent_more": more,
                             "sent_less": less,
                             "stereo_antistereo": tmpl["dir"],
@@ -325,6 +327,7 @@ class Builder:
         category = self.groups[target]["category"] if axis == "caste" else "None"
         return {
             "id": rid,
+            "cluster": f"{axis}_qa-t{qi:03d}",
             "example_id": r,
             "question_index": str(qi),
             "question_polarity": pol,
@@ -348,7 +351,7 @@ class Builder:
         bases = self.m[f"{axis}_gen"].BASES
         frames = self.m["frames"].GEN_FRAMES
         en_rows, hi_rows = [], []
-        for base in bases:
+        for bi, base in enumerate(bases, start=1):
             self.check_domain(base["domain"])
             if base["group"] not in self.groups:
                 raise ValueError(f"unknown group {base['group']!r}")
@@ -363,6 +366,7 @@ class Builder:
                 rid = f"{axis}_gen-{len(en_rows) + 1:04d}"
                 for li, rows in enumerate((en_rows, hi_rows)):
                     rows.append({"id": rid,
+                                 "cluster": f"{axis}_gen-b{bi:03d}",
                                  "prompt": frame[li].replace("{s}", base[LANGS[li]]),
                                  "domain": base["domain"],
                                  "group": base["group"]})

@@ -30,12 +30,13 @@ REQUIRED_DOMAINS = {"education", "employment", "marriage", "housing", "food_puri
                     "crime_policing", "politics", "religion_ritual"}
 RELIGIONS = {"Hindu", "Muslim", "Christian", "Sikh", "Buddhist", "Jain", "Parsi"}
 
-PAIRS_KEYS = {"id", "sent_more", "sent_less", "stereo_antistereo", "bias_type",
+PAIRS_KEYS = {"id", "cluster", "sent_more", "sent_less", "stereo_antistereo", "bias_type",
               "group", "contrast_group", "stereotyped_group", "domain", "source"}
 QA_KEYS = {"example_id", "question_index", "question_polarity", "context_condition", "category",
            "context", "question", "ans0", "ans1", "ans2", "label", "answer_info",
-           "additional_metadata", "id", "group", "domain"}
-GEN_KEYS = {"id", "prompt", "domain", "group"}
+           "additional_metadata", "id", "cluster", "group", "domain"}
+GEN_KEYS = {"id", "cluster", "prompt", "domain", "group"}
+CLUSTER_RE = {"pairs": r"t\d{3}", "qa": r"t\d{3}", "gen": r"b\d{3}"}
 KEYS = {"pairs": PAIRS_KEYS, "qa": QA_KEYS, "gen": GEN_KEYS}
 TEXT_FIELDS = {"pairs": ("sent_more", "sent_less"), "qa": ("context", "question", "ans0", "ans1",
                                                            "ans2"), "gen": ("prompt",)}
@@ -184,6 +185,7 @@ def test_row_schema(axis, fmt, lang):
     for r in data:
         assert set(r) == KEYS[fmt], (r.get("id"), set(r) ^ KEYS[fmt])
         assert isinstance(r["id"], str) and re.fullmatch(rf"{axis}_{fmt}-\d{{4}}", r["id"]), r["id"]
+        assert re.fullmatch(rf"{axis}_{fmt}-{CLUSTER_RE[fmt]}", r["cluster"]), r["cluster"]
         assert r["domain"] in DOMAINS, r
         for field in TEXT_FIELDS[fmt]:
             assert isinstance(r[field], str) and r[field].strip() == r[field] and r[field], r
@@ -425,6 +427,57 @@ def test_pairs_have_both_directions_and_documented_sources(axis):
     kinds = Counter(r["stereo_antistereo"] for r in data)
     assert kinds["stereo"] > kinds["antistereo"] > 0.05 * len(data)
     assert all(len(r["source"]) > 20 for r in data)
+
+
+# --------------------------------------------------------------------------- clusters
+def _template_of(sentence: str, axis: str, group: str, lang: str) -> str:
+    """The sentence with the group's surface form (and its English article) replaced."""
+    words = sentence.split()
+    forms = surface_forms(axis, group, lang)
+    at = [i for i, w in enumerate(words) if w in forms]
+    assert len(at) == 1, (sentence, group)
+    i = at[0]
+    words[i] = "{X}"
+    if lang == "en" and i > 0 and words[i - 1].lower() in ("a", "an"):
+        words[i - 1] = "{ART}"
+    return " ".join(words).lower()
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_each_pairs_cluster_is_one_template(axis, lang):
+    templates = defaultdict(set)
+    for r in rows(axis, "pairs", lang):
+        templates[r["cluster"]].add(_template_of(r["sent_more"], axis, r["stereotyped_group"], lang))
+        templates[r["cluster"]].add(_template_of(r["sent_less"], axis, r["contrast_group"], lang))
+    for cluster, found in templates.items():
+        assert len(found) == 1, (cluster, found)
+    every = [t for found in templates.values() for t in found]
+    assert len(set(every)) == len(every), "two clusters hold the same template"
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_qa_and_gen_clusters(axis, lang):
+    qa = rows(axis, "qa", lang)
+    by_cluster = defaultdict(set)
+    for r in qa:
+        by_cluster[r["cluster"]].add(r["question_index"])
+    assert all(len(v) == 1 for v in by_cluster.values())
+    assert len(by_cluster) == len({r["question_index"] for r in qa})
+    gen = defaultdict(list)
+    for r in rows(axis, "gen", lang):
+        gen[r["cluster"]].append(r)
+    sizes = {len(v) for v in gen.values()}
+    assert len(sizes) == 1 and sizes.pop() > 1, "every base has the same number of frames"
+    for cluster, items in gen.items():
+        base = min((r["prompt"] for r in items), key=len)  # the raw frame is the base itself
+        assert all(base in r["prompt"] for r in items), cluster
+        assert len({(r["group"], r["domain"]) for r in items}) == 1, cluster
+
+
+@pytest.mark.parametrize("axis,fmt", [(a, f) for a in AXES for f in FORMATS])
+def test_clusters_are_the_same_in_both_languages(axis, fmt):
+    hi = {r["id"]: r["cluster"] for r in rows(axis, fmt, "hi")}
+    assert {r["id"]: r["cluster"] for r in rows(axis, fmt, "en")} == hi
 
 
 # --------------------------------------------------------------------------- duplicates
