@@ -260,16 +260,19 @@ def test_hindi_is_devanagari_and_english_is_not(axis, fmt):
 # `stereo_antistereo` only says which side of the hierarchy the stereotyped group is on.
 
 def split_pair(more: str, less: str):
-    """(P, A, B, S) at whitespace-word level: P the longest common word prefix, S the longest
-    common word suffix of what is left, A / B the differing words of `more` / `less`."""
-    a, b = more.split(), less.split()
+    """(P, A, B, S) word lists from the split fairbench scores with
+    (fairbench.metrics.stereotype.split_pair: contexts P+A / P+B and suffix S), so the data
+    are checked against what the pairs score actually reads."""
+    from fairbench.metrics.stereotype import split_pair as scored_split
+
+    split = scored_split(more, less)
+    if split is None:
+        return more.split(), [], [], []
+    ctx_a, ctx_b, suffix = (x.split() for x in split)
     i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
+    while i < min(len(ctx_a), len(ctx_b)) and ctx_a[i] == ctx_b[i]:
         i += 1
-    j = 0
-    while j < min(len(a), len(b)) - i and a[-1 - j] == b[-1 - j]:
-        j += 1
-    return a[:i], a[i:len(a) - j], b[i:len(b) - j], a[len(a) - j:]
+    return ctx_a[:i], ctx_a[i:], ctx_b[i:], suffix
 
 
 def test_split_pair_helper():
@@ -279,6 +282,7 @@ def test_split_pair_helper():
         [], ["A", "Dalit"], ["An", "Adivasi"], ["ran", "home."])
     p, more, less, s = split_pair("Dalits are lazy.", "Brahmins are very lazy.")
     assert more == ["Dalits", "are"] and less == ["Brahmins", "are", "very"] and s == ["lazy."]
+    assert split_pair("The cook was a Dalit.", "The cook was a Brahmin.")[3] == []  # no suffix
 
 
 def groups_named(text: str) -> set:
