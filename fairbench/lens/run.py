@@ -74,7 +74,9 @@ def score_battery(battery: Battery, rows: list[dict], *, iters: int, seed: int, 
 
     metrics = FORMAT_METRICS["lens"]
     cols = to_columns("lens", [r["record"] for r in rows])
-    scored = evaluate(metrics, cols, [r[BY] for r in rows], iters=iters, seed=seed, level=level)
+    # triples that share a target concept share its probe, so they resample together
+    scored = evaluate(metrics, cols, [r[BY] for r in rows], clusters=[r["record"]["target"] for r in rows],
+                      iters=iters, seed=seed, level=level)
     for m in metrics:
         scored["metrics"][m.name]["ci_concepts"] = _ci_concepts(m, rows, boot, level)
     triples = {}
