@@ -17,6 +17,8 @@ def _fmt(v: dict) -> str:
     s = f"{v['value']:.1f}"
     if v.get("ci"):
         s += f" [{v['ci'][0]:.1f}, {v['ci'][1]:.1f}]"
+    elif v.get("n_clusters") == 1:
+        s += " [no CI: one cluster]"  # every item from one template: no spread to estimate
     return s
 
 

@@ -305,3 +305,11 @@ def test_informational_metrics_are_never_gated_or_ranked(tmp_path):
     with pytest.raises(UserError, match="informational"):
         compare(b, c, policy=load_policy(policy))
     assert json.loads(b.read_text())["tasks"]["p"]["metrics"]["likelihood_diff"]["direction"] == "info"
+
+
+def test_a_slice_from_one_template_has_no_bootstrap_interval_and_says_so():
+    from fairbench.report import _fmt
+
+    cols, clusters = _clustered(n_clusters=1, size=12, p=1.0)
+    m = evaluate([metric_by_name("pairs", "cond_gap")], cols, clusters=clusters, iters=50)["metrics"]["cond_gap"]
+    assert m["ci"] is None and m["n_clusters"] == 1 and "one cluster" in _fmt(m)
