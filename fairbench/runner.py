@@ -120,7 +120,7 @@ MIN_GROUP_N = 10
 
 def worst_group(metric, scored: dict, *, level: float = 0.95) -> dict | None:
     """The group whose headline value is furthest on the bad side, among groups with at least
-    MIN_GROUP_N items (smaller groups are too noisy to single out).
+    MIN_GROUP_N items from at least two clusters (smaller groups are too noisy to single out).
 
     ``separable`` says whether it differs from the overall value after Holm's correction over
     every group compared (testing k groups at 5% each would single one out by chance); ``p_holm``
@@ -129,8 +129,10 @@ def worst_group(metric, scored: dict, *, level: float = 0.95) -> dict | None:
     """
     if not metric.ranked:
         return None
+    # a group from a single template cannot be told apart from that template's wording
     rows = [(g, v["metrics"][metric.name]) for g, v in scored["groups"].items()
-            if v["n"] >= MIN_GROUP_N and v["metrics"][metric.name]["value"] is not None]
+            if v["n"] >= MIN_GROUP_N and v["metrics"][metric.name]["value"] is not None
+            and v["metrics"][metric.name].get("n_clusters", 2) >= 2]
     overall = scored["metrics"][metric.name]["value"]
     if not rows or overall is None:
         return None

@@ -313,3 +313,17 @@ def test_a_slice_from_one_template_has_no_bootstrap_interval_and_says_so():
     cols, clusters = _clustered(n_clusters=1, size=12, p=1.0)
     m = evaluate([metric_by_name("pairs", "cond_gap")], cols, clusters=clusters, iters=50)["metrics"]["cond_gap"]
     assert m["ci"] is None and m["n_clusters"] == 1 and "one cluster" in _fmt(m)
+
+
+def test_a_group_without_spread_is_never_declared_different():
+    from fairbench.metrics.intervals import deviation_p
+
+    bias_ambig = QA["bias_ambig"]
+    assert deviation_p(bias_ambig, {"value": 25.0, "ci": None}, 0.5)[0] == 1.0  # no CI: untestable
+    assert deviation_p(bias_ambig, {"value": 25.0, "ci": [20, 30], "se": 0.0}, 0.5)[0] == 1.0
+    cols, clusters = _clustered(n_clusters=1, size=12, p=1.0)
+    more, _ = _clustered(n_clusters=30, size=2, p=0.5, seed=4)
+    both = {k: np.concatenate([cols[k], more[k]]) for k in cols}
+    groups = ["one_template"] * 12 + ["many"] * 60
+    out = evaluate([PCT_STEREOTYPE_COND], both, groups, clusters=clusters + [f"c{i // 2}" for i in range(60)], iters=200)
+    assert worst_group(PCT_STEREOTYPE_COND, out)["group"] == "many"  # the 100% one-template group is not a candidate

@@ -113,7 +113,9 @@ def deviation_p(metric: Metric, group: dict, overall: float) -> tuple[float, flo
     else:
         se = group.get("se", math.nan)
     if not se or not math.isfinite(se):
-        return (1.0, se) if abs(v - overall) < 1e-12 else (0.0, se)
+        # no spread to test against (one template, or a share at 0% / 100% overall): a
+        # difference cannot be shown, so it is not claimed
+        return 1.0, se
     return math.erfc(abs(v - overall) / se / math.sqrt(2.0)), se
 
 
