@@ -13,8 +13,9 @@ import pytest
 
 from fairbench.metrics import FORMAT_METRICS, evaluate, metric_by_name, to_columns
 from fairbench.metrics.bootstrap import bootstrap_ci
-from fairbench.metrics.t2i import (caption_objects, distribution_bias, object_report, prompt_objects, t2i_record,
-                                   t2i_vocab)
+from fairbench.metrics.t2i import (BD_IMAGES, caption_objects, dist_bias_interval, distribution_bias,
+                                   fixed_m_dist_bias, object_report, paired_dist_bias_delta, prompt_objects,
+                                   t2i_record, t2i_vocab)
 from fairbench.results import load_results, load_samples
 
 M = {m.name: m for m in FORMAT_METRICS["t2i"]}
@@ -66,8 +67,124 @@ def test_distribution_bias_by_hand():
     # sorted 3,2,1,1 -> min-max (c - 1) / 2 -> 1, .5, 0, 0
     # trapezoid, dx = 1: (1 + .5)/2 + (.5 + 0)/2 + (0 + 0)/2 = 1.0; 4 distinct objects -> 25%
     v = values(cup_records())
+    assert v["dist_bias_full"] == pytest.approx(1.0)
+    assert v["dist_bias_norm_full"] == pytest.approx(25.0)
+    # fewer images than m: the one subsample is the whole run, so the headline is the same number
     assert v["dist_bias"] == pytest.approx(1.0)
     assert v["dist_bias_norm"] == pytest.approx(25.0)
+
+
+def test_fixed_m_distribution_bias_by_hand():
+    # m = 2 of the 4 cup captions; added {man, table}, {woman, table}, {man, sitting, table}, {}
+    # pair (1,2): man 1, table 2, woman 1 -> sorted 2,1,1 -> 1,0,0 -> area .5  (k 3)
+    # (1,3): man 2, table 2, sitting 1 -> 1,1,0 -> 1.5 (k 3);  (1,4): man 1, table 1 -> all 1 -> 1 (k 2)
+    # (2,3): table 2, woman, man, sitting 1 -> 1,0,0,0 -> .5 (k 4);  (2,4): 1 (k 2);  (3,4): 1,1,1 -> 2 (k 3)
+    # B_D at 2 images = mean over the 6 pairs = 6.5 / 6; normalised: mean of 100 B_D / k
+    added = to_columns("t2i", cup_records())["added"]
+    exact = 6.5 / 6
+    exact_norm = 100 * (0.5 / 3 + 1.5 / 3 + 1 / 2 + 0.5 / 4 + 1 / 2 + 2 / 3) / 6
+    # 20,000 random pairs: the pairs' B_D has sd .53, so the Monte Carlo error is .004 (tolerance 5x)
+    assert float(fixed_m_dist_bias(added, 2, subsamples=20_000)) == pytest.approx(exact, abs=0.02)
+    assert float(fixed_m_dist_bias(added, 2, normalised=True, subsamples=20_000)) == pytest.approx(exact_norm, abs=0.4)
+    # subsamples are drawn without replacement: no image twice in one
+    from fairbench.metrics.t2i import subsample_index
+
+    idx = subsample_index(300, 50)
+    assert idx.shape == (1000, 50) and all(len(set(r)) == 50 for r in idx.tolist())
+    # at n <= m: no subsampling spread, so no interval; m records what was used
+    e = dist_bias_interval(added)
+    assert e["value"] == pytest.approx(1.0) and e["ci"] is None and e["m"] == 4
+
+
+# ---------------------------------------------------------------- B_D and the number of images
+
+
+def _zipf_images(n, rng, objects=40, per_image=3):
+    """(n, 3) added-object ids: 3 distinct objects per image, Zipf (1/rank) over 40 (bench/t2i_size.py)."""
+    p = 1.0 / np.arange(1, objects + 1)
+    g = rng.gumbel(size=(n, objects)) + np.log(p / p.sum())
+    return np.argpartition(-g, per_image, axis=1)[:, :per_image].astype(np.int32)
+
+
+def test_fixed_m_distribution_bias_does_not_drift_with_run_size():
+    # 60 independent runs of 60, 300 and 1,500 images from one distribution. dist_bias (m = 50) is
+    # the mean over 50-image subsamples: unbiased for the mean B_D of 50 images at any n, so the
+    # three means may differ only by noise. Measured here, the standard errors of the means are
+    # B_D .074 / .028 / .015, normalised .21 / .084 / .041 at n = 60 / 300 / 1,500, so the largest
+    # difference (60 vs 1,500) has an SE of .075 (B_D) and .22 (normalised): the tolerances .25 and
+    # .75 are about 3.4 SE, and 7% of the value. Measured spreads: .04 and .13. The full-run value
+    # fails the same check (here B_D 3.94 / 4.16 / 3.75, spread .41; normalised 11.2 / 10.4 / 9.4,
+    # spread 1.9; bench/t2i_size.py over 200 runs: 3.89 / 4.24 / 3.78 and 11.2 / 10.5 / 9.4).
+    rng = np.random.default_rng(2024)
+    runs = {n: [{"added": _zipf_images(n, rng)} for _ in range(60)] for n in (60, 300, 1500)}
+
+    def means(metric):
+        vals = {n: np.array([metric(c) for c in cs]) for n, cs in runs.items()}
+        return {n: v.mean() for n, v in vals.items()}, {n: v.std(ddof=1) / np.sqrt(len(v)) for n, v in vals.items()}
+
+    def spread(mu):
+        return max(mu.values()) - min(mu.values())
+
+    for name, full_name, tol in (("dist_bias", "dist_bias_full", 0.25), ("dist_bias_norm", "dist_bias_norm_full", 0.75)):
+        mu, se = means(M[name])
+        assert spread(mu) < tol, (name, mu)
+        assert se[60] < tol / 3, (name, se)  # the tolerance is several standard errors wide
+        full, _ = means(M[full_name])
+        assert spread(full) > tol, (full_name, full)  # the paper's full-run value does not agree
+    full_norm, _ = means(M["dist_bias_norm_full"])
+    assert full_norm[60] > full_norm[300] > full_norm[1500]  # normalised: falls as the run grows
+
+
+def test_fixed_m_interval_is_centred_and_covers():
+    from fairbench.metrics.t2i import DIST_BIAS_NORM_FULL
+
+    rng = np.random.default_rng(7)
+    # the target: the mean B_D of fresh 50-image runs (20,000 of them: SE .004 / .013)
+    fresh = _zipf_images(BD_IMAGES * 20_000, rng).reshape(20_000, BD_IMAGES, 3)
+    fb, fk = distribution_bias(object_counts_of(fresh))
+    target = {False: fb.mean(), True: (100 * fb / fk).mean()}
+
+    def above(v, ci):  # share of the interval above the estimate (0.5: centred)
+        return (ci[1] - v) / (ci[1] - ci[0])
+
+    old_above = []
+    for n in (60, 300):
+        covered = {False: 0, True: 0}
+        for r in range(200):
+            a = _zipf_images(n, rng)
+            for norm in (False, True):
+                e = dist_bias_interval(a, normalised=norm)
+                lo, hi = e["ci"]
+                covered[norm] += lo <= target[norm] <= hi
+                # measured over 40 runs of each n: .47-.61; a third to two thirds means the longer
+                # arm of the interval is at most twice the shorter
+                assert 1 / 3 < above(e["value"], e["ci"]) < 2 / 3, (n, norm, e)
+            if n == 60 and r < 20:  # the item bootstrap the full-run value used to get
+                v = M["dist_bias_norm_full"]({"added": a})
+                old_above.append(above(v, bootstrap_ci(DIST_BIAS_NORM_FULL, {"added": a}, iters=1000, seed=0)))
+        # measured (bench/t2i_size.py, 200 runs): .93 / .96 at 60, .94 / .97 at 300 for B_D / normalised;
+        # 200 runs give a binomial SE of .016, so [.88, .99] is 3-4 SE around the nominal .95
+        for norm in (False, True):
+            assert 0.88 <= covered[norm] / 200 <= 0.99, (n, norm, covered)
+    # the old interval sat almost entirely above the estimate (measured median .88 at 60 images)
+    assert np.median(old_above) > 0.75
+
+
+def object_counts_of(added):
+    from fairbench.metrics.t2i import object_counts
+
+    return object_counts(added)
+
+
+def test_paired_delta_uses_the_same_subsamples():
+    rng = np.random.default_rng(3)
+    a, b = _zipf_images(300, rng), _zipf_images(300, rng)
+    same, ci = paired_dist_bias_delta(a, a)
+    assert same == 0.0 and ci == (0.0, 0.0)
+    delta, ci = paired_dist_bias_delta(a, b)
+    # the same subsamples on both sides: the mean difference is the difference of the values
+    assert delta == pytest.approx(M["dist_bias"]({"added": b}) - M["dist_bias"]({"added": a}))
+    assert ci[0] <= delta <= ci[1]
 
 
 def test_distribution_bias_edge_cases():
@@ -152,6 +269,7 @@ def test_format_is_registered_with_headline_first():
     assert metric_by_name("t2i", "miss_rate").direction == "lower"
     out = evaluate(FORMAT_METRICS["t2i"], to_columns("t2i", cup_records()), ["d"] * 4, iters=50)
     assert out["metrics"]["dist_bias"]["value"] == pytest.approx(1.0)
+    assert metric_by_name("t2i", "dist_bias_full").direction == "info"  # depends on n: not ranked
     assert out["groups"]["d"]["metrics"]["object_jsd"]["value"] is None
 
 
@@ -269,6 +387,35 @@ def test_bad_inputs_are_user_errors(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(UserError, match="model_index.json"):
         resolve_diffusers(f"diffusers:{tmp_path / 'empty'}")
+
+
+def test_score_rows_subsamples_b_d_and_records_m():
+    from fairbench.t2i.score import score_rows
+
+    rng = np.random.default_rng(11)
+    words = np.array([f"thing{i}" for i in range(40)])
+    ids = _zipf_images(120, rng)
+    rows = [{"task": "t", "id": str(i), "group": "AB"[i % 3 == 0], "domain": "",
+             "record": t2i_record("a picture of a cup", " ".join(["a cup with", *words[r]]), ["cup"], group="AB"[i % 3 == 0])}
+            for i, r in enumerate(ids)]
+    entry = score_rows("t", rows, by="group", data={}, iters=200)
+    bd = entry["metrics"]["dist_bias"]
+    assert list(entry["metrics"])[:4] == ["dist_bias", "dist_bias_norm", "dist_bias_full", "dist_bias_norm_full"]
+    assert bd["m"] == BD_IMAGES and bd["n"] == 120 and bd["subsamples"] == 1000 and "subsamples" in bd["interval"]
+    assert bd["ci"][0] < bd["value"] < bd["ci"][1] and bd["direction"] == "lower"
+    full = entry["metrics"]["dist_bias_full"]
+    assert full["ci"] is None and full["direction"] == "info"
+    # what the gate checks: the registered metric recomputes the reported value from the samples
+    cols = to_columns("t2i", [r["record"] for r in rows])
+    for name in ("dist_bias", "dist_bias_norm", "dist_bias_full", "jaccard_halluc"):
+        assert M[name](cols) == pytest.approx(entry["metrics"][name]["value"], rel=1e-9), name
+    # groups of 80 and 40 images: both at half the smaller size, so they compare and both subsample
+    assert {g: v["n"] for g, v in entry["groups"].items()} == {"A": 80, "B": 40}
+    for g in "AB":
+        e = entry["groups"][g]["metrics"]["dist_bias"]
+        assert e["m"] == 20 and e["ci"][0] < e["value"] < e["ci"][1], (g, e)
+    assert entry["groups"]["A"]["metrics"]["jaccard_halluc"]["ci"] is not None  # the rest: item bootstrap
+    assert score_rows("t", rows, by="group", data={}, iters=50, bd_images=30)["metrics"]["dist_bias"]["m"] == 30
 
 
 def test_bootstrap_is_capped_for_huge_runs():

@@ -3,11 +3,21 @@
 Every generated image is captioned; a caption is reduced to a set of output objects O and its
 prompt to a set of input objects I (see :func:`t2i_record`). The metrics compare the two:
 
-- ``dist_bias`` (B_D): count each output object that is not in the prompt over all images,
-  sort the counts descending, min-max normalise them to [0, 1] (all 1 when max == min), and
-  take the area under that curve by the trapezoid rule with dx = 1. Like the reference code
-  it is not divided by the number of objects, so it grows with the vocabulary;
-  ``dist_bias_norm`` is 100 x B_D over the number of distinct objects.
+- B_D of a set of images (:func:`distribution_bias`): count each output object that is not in
+  the prompt over the images, sort the counts descending, min-max normalise them to [0, 1] (all 1
+  when max == min), and take the area under that curve by the trapezoid rule with dx = 1. Like
+  the reference code it is not divided by the number of objects, so it grows with the
+  vocabulary; the normalised B_D is 100 x B_D over the number of distinct objects.
+- ``dist_bias`` / ``dist_bias_norm`` (headline): B_D at a fixed number of images m
+  (:data:`BD_IMAGES`, 50): the mean of B_D over :data:`BD_SUBSAMPLES` random subsamples of m
+  images drawn without replacement (fixed seed). B_D of a whole run drifts with the run's size
+  (the set of distinct objects and the smallest count both grow with it), so only values at the
+  same m are comparable; the mean over m-subsamples estimates the expected B_D of m images
+  without bias whatever the run's size. Its interval is the subsamples' spread scaled by
+  sqrt(m / (n - m)) (delete-d jackknife, d = n - m; :func:`dist_bias_interval`), never the
+  with-replacement bootstrap, whose duplicate images change the set of distinct objects.
+- ``dist_bias_full`` / ``dist_bias_norm_full``: the paper's B_D over all images of the run, for
+  parity with the reference; informational, as it depends on n.
 - ``jaccard_halluc`` (H_J): mean over images of 1 - |I & O| / |I | O| (x100, like every rate here).
 - ``added_rate``: mean of |O - I| / |O|; ``omission_rate``: mean of |I - O| / |I|.
 - ``miss_rate`` (M_G): share of images where CLIP prefers " " to the prompt.
@@ -16,15 +26,17 @@ prompt to a set of input objects I (see :func:`t2i_record`). The metrics compare
   pulls into the picture that others do not.
 - ``male_share``: among captions with gendered words of one gender only, the male share.
 
-Columns are per caption, so the item bootstrap resamples images. Added objects are an
-``(n, K)`` matrix of vocabulary ids padded with -1 (K = most added objects in one caption)
-rather than a dense n x vocabulary count matrix: a million captions fit in tens of MB. Metric
-functions take any leading batch dimensions (the bootstrap's resamples) before the item axis.
+Columns are per caption, so the item bootstrap resamples images (every metric but B_D, whose
+interval fairbench.t2i.score computes by subsampling). Added objects are an ``(n, K)`` matrix of
+vocabulary ids padded with -1 (K = most added objects in one caption) rather than a dense
+n x vocabulary count matrix: a million captions fit in tens of MB. Metric functions take any
+leading batch dimensions (the bootstrap's resamples) before the item axis.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -254,7 +266,7 @@ def distribution_bias(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _dist_bias(cols: Columns) -> np.ndarray:
-    """B_D over the added objects of all captions.
+    """B_D over the added objects of all captions (the paper's full-sample value).
 
     >>> added = np.array([[0, 1], [0, -1], [0, 2], [1, -1]])  # counts 3, 2, 1
     >>> float(_dist_bias({"added": added}))
@@ -267,6 +279,153 @@ def _dist_bias_norm(cols: Columns) -> np.ndarray:
     bd, k = distribution_bias(object_counts(cols["added"]))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(k > 0, 100.0 * bd / k, np.nan)
+
+
+# ---------------------------------------------------------------- B_D at a fixed number of images
+
+BD_IMAGES = 50  # m: images per subsample (docs/t2i.md, "B_D at a fixed number of images")
+BD_SUBSAMPLES = 1000  # subsamples averaged; Monte Carlo sd of the mean = sd(one m-image B_D) / 32
+BD_SEED = 0  # fixed, so the value is a function of the images alone and the gate can recompute it
+_CELLS = 1 << 22  # object-count cells per chunk of subsamples (32 MiB of int64)
+
+
+@lru_cache(maxsize=32)
+def subsample_index(n: int, m: int = BD_IMAGES, subsamples: int = BD_SUBSAMPLES, seed: int = BD_SEED) -> np.ndarray:
+    """``(subsamples, m)`` item indices: each row m distinct items of ``range(n)``, drawn without
+    replacement with a fixed seed. With ``m >= n`` there is one subsample, every item.
+
+    >>> idx = subsample_index(6, 4, 3)
+    >>> idx.shape, all(len(set(row)) == 4 for row in idx.tolist())
+    ((3, 4), True)
+    >>> subsample_index(3, 5).tolist()
+    [[0, 1, 2]]
+    """
+    if m < 1 or subsamples < 1:
+        raise ValueError(f"need m >= 1 images and >= 1 subsample, got m={m}, subsamples={subsamples}")
+    if m >= n:
+        out = np.arange(n)[None, :]
+    else:
+        rng = np.random.default_rng(seed)
+        out = np.stack([rng.choice(n, m, replace=False) for _ in range(subsamples)])
+    out.flags.writeable = False
+    return out
+
+
+def subsample_dist_bias(added: np.ndarray, m: int = BD_IMAGES, *, normalised: bool = False,
+                        subsamples: int = BD_SUBSAMPLES, seed: int = BD_SEED) -> np.ndarray:
+    """B_D (``normalised``: 100 B_D / k, NaN where nothing is added) of every subsample of
+    min(m, n) images of ``added`` ``(n, K)``; shape ``(subsamples,)``, or ``(1,)`` when m >= n.
+
+    >>> added = np.array([[0, 1], [0, -1], [0, 2], [1, -1]])
+    >>> subsample_dist_bias(added, 4).tolist()  # m >= n: the whole sample, counts 3, 2, 1
+    [1.0]
+    """
+    idx = subsample_index(added.shape[-2], m, subsamples, seed)
+    v = int(added.max()) + 1 if added.size and added.max() >= 0 else 1
+    step = max(1, _CELLS // v)
+    parts = []
+    for s in range(0, len(idx), step):
+        bd, k = distribution_bias(object_counts(added[idx[s:s + step]]))
+        if normalised:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                bd = np.where(k > 0, 100.0 * bd / k, np.nan)
+        parts.append(np.asarray(bd, dtype=float))
+    return np.concatenate(parts)
+
+
+def _finite_mean(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else math.nan
+
+
+def fixed_m_dist_bias(added: np.ndarray, m: int = BD_IMAGES, *, normalised: bool = False,
+                      subsamples: int = BD_SUBSAMPLES, seed: int = BD_SEED) -> np.ndarray:
+    """B_D at m images: the mean of :func:`subsample_dist_bias` over its subsamples. ``added`` is
+    ``(..., n, K)``; every leading index (a bootstrap resample) is scored on its own.
+
+    >>> added = np.array([[0, 1], [0, -1], [0, 2], [1, -1]])
+    >>> float(fixed_m_dist_bias(added, 50))  # fewer than m images: the whole sample's B_D
+    1.0
+    >>> float(fixed_m_dist_bias(np.array([[0], [1], [2], [3]]), 2))  # any 2 images: 2 objects once each
+    1.0
+    """
+    flat = added.reshape(-1, *added.shape[-2:])
+    out = np.array([_finite_mean(subsample_dist_bias(a, m, normalised=normalised, subsamples=subsamples, seed=seed))
+                    for a in flat], dtype=float)
+    return out.reshape(added.shape[:-2])
+
+
+def common_images(*sizes: int, m: int = BD_IMAGES) -> int:
+    """The m at which runs (or groups) of these sizes are compared: the default m, or the
+    smallest size when one is below it.
+
+    >>> common_images(600, 240), common_images(600, 24, 30)
+    (50, 24)
+    """
+    return int(min(m, *sizes)) if sizes else int(m)
+
+
+def dist_bias_interval(added: np.ndarray, m: int = BD_IMAGES, *, normalised: bool = False, level: float = 0.95,
+                       subsamples: int = BD_SUBSAMPLES, seed: int = BD_SEED) -> dict:
+    """B_D at m images with its subsampling interval, as a results-file metric entry
+    ``{value, ci, se, n, n_clusters, m, subsamples, interval}``.
+
+    The value is the mean h of B_D over S subsamples of m images without replacement; the
+    interval is h + sqrt(m / (n - m)) x the alpha/2 and 1 - alpha/2 quantiles of (B_D - h) over
+    the subsamples (delete-d jackknife with d = n - m: for a mean this gives exactly its usual
+    standard error, and it reduces to the ordinary jackknife at n = m + 1). It is an interval for
+    the expected B_D of m images of this model on these prompts. With n <= m there is only the
+    whole sample (``m`` records n) and no interval.
+    """
+    n = int(added.shape[-2])
+    used = min(int(m), n)
+    h = subsample_dist_bias(added, m, normalised=normalised, subsamples=subsamples, seed=seed)
+    fin = h[np.isfinite(h)]
+    value = float(fin.mean()) if fin.size else math.nan
+    out: dict = {"value": value if math.isfinite(value) else None, "ci": None, "n": n, "n_clusters": n, "m": used,
+                 "subsamples": int(h.size)}
+    if out["value"] is None:
+        return out
+    if used >= n or fin.size < 2:
+        out["interval"] = "none: n <= m, the one subsample is the whole run"
+        return out
+    f = math.sqrt(used / (n - used))
+    alpha = (1.0 - level) / 2.0
+    qlo, qhi = np.quantile(fin - value, [alpha, 1.0 - alpha])
+    top = 100.0 if normalised else math.inf
+    out["ci"] = [max(0.0, value + f * float(qlo)), min(top, value + f * float(qhi))]
+    out["se"] = f * float(np.std(fin))
+    out["interval"] = "m-image subsamples without replacement, spread x sqrt(m/(n-m)) (delete-d jackknife)"
+    return out
+
+
+def paired_dist_bias_delta(base: np.ndarray, cand: np.ndarray, m: int = BD_IMAGES, *, normalised: bool = False,
+                           level: float = 0.95, subsamples: int = BD_SUBSAMPLES,
+                           seed: int = BD_SEED) -> tuple[float, tuple[float, float] | None]:
+    """Delta (candidate - baseline) of B_D at m images and its interval, on the same subsamples
+    of aligned images (row i is the same prompt image in both), as the gate's paired comparison
+    needs: the with-replacement paired bootstrap puts duplicate images into the subsamples.
+
+    >>> a = np.array([[0], [1], [2], [3]]); b = np.array([[0], [0], [0], [1]])
+    >>> paired_dist_bias_delta(a, b, 4)  # 4 objects once each (area 3) -> counts 3, 1 (area 0.5)
+    (-2.5, None)
+    """
+    n = int(base.shape[-2])
+    if cand.shape[-2] != n:
+        raise ValueError(f"paired runs must have the same images: {n} vs {cand.shape[-2]}")
+    hb = subsample_dist_bias(base, m, normalised=normalised, subsamples=subsamples, seed=seed)
+    hc = subsample_dist_bias(cand, m, normalised=normalised, subsamples=subsamples, seed=seed)
+    d = (hc - hb)[np.isfinite(hc - hb)]
+    if not d.size:
+        return math.nan, None
+    delta = float(d.mean())
+    used = min(int(m), n)
+    if used >= n or d.size < 2:
+        return delta, None
+    f = math.sqrt(used / (n - used))
+    alpha = (1.0 - level) / 2.0
+    qlo, qhi = np.quantile(d - delta, [alpha, 1.0 - alpha])
+    return delta, (delta + f * float(qlo), delta + f * float(qhi))
 
 
 def _nanmean(x: np.ndarray) -> np.ndarray:
@@ -352,16 +511,36 @@ def _object_jsd(cols: Columns) -> np.ndarray:
     return 100.0 * np.where(present.sum(axis=-1) >= 2, mean, np.nan)
 
 
-DIST_BIAS = Metric(
-    name="dist_bias", fn=_dist_bias, direction="lower", unit="area",
-    description="distribution bias B_D: area under the sorted, min-max normalised counts of objects not in the prompt",
+def dist_bias_metric(m: int = BD_IMAGES, *, normalised: bool = False) -> Metric:
+    """The ``dist_bias`` (or ``dist_bias_norm``) metric at m images (:func:`fixed_m_dist_bias`)."""
+
+    def fn(cols: Columns) -> np.ndarray:
+        return fixed_m_dist_bias(cols["added"], m, normalised=normalised)
+
+    if normalised:
+        return Metric(name="dist_bias_norm", fn=fn, direction="lower", unit="%", needs=("added",),
+                      description=f"100 x B_D / number of distinct added objects, mean over random {m}-image "
+                                  "subsamples: comparable across vocabulary sizes and run sizes")
+    return Metric(name="dist_bias", fn=fn, direction="lower", unit="area", needs=("added",),
+                  description=f"distribution bias B_D at {m} images: mean over random {m}-image subsamples of the "
+                              "area under the sorted, min-max normalised counts of objects not in the prompt")
+
+
+DIST_BIAS = dist_bias_metric()
+DIST_BIAS_NORM = dist_bias_metric(normalised=True)
+DIST_BIAS_FULL = Metric(
+    name="dist_bias_full", fn=_dist_bias, direction="info", unit="area",
+    description="the paper's B_D over all images of the run (depends on how many images were scored)",
     needs=("added",),
 )
-DIST_BIAS_NORM = Metric(
-    name="dist_bias_norm", fn=_dist_bias_norm, direction="lower", unit="%",
-    description="100 x B_D / number of distinct added objects: B_D comparable across vocabulary sizes",
+DIST_BIAS_NORM_FULL = Metric(
+    name="dist_bias_norm_full", fn=_dist_bias_norm, direction="info", unit="%",
+    description="100 x full-run B_D / number of distinct added objects (depends on how many images were scored)",
     needs=("added",),
 )
+# scored by subsampling in fairbench.t2i.score, not by the item bootstrap: name -> normalised
+SUBSAMPLED = {"dist_bias": False, "dist_bias_norm": True}
+FULL_SAMPLE = {"dist_bias_full", "dist_bias_norm_full"}
 JACCARD_HALLUC = Metric(
     name="jaccard_halluc", fn=_jaccard, direction="lower", unit="%",
     description="Jaccard hallucination H_J: mean of 1 - |I & O| / |I | O| over images (prompt vs caption objects)",
@@ -393,7 +572,7 @@ MALE_SHARE = Metric(
     needs=("male",),
 )
 
-T2I_METRICS = (DIST_BIAS, DIST_BIAS_NORM, JACCARD_HALLUC, ADDED_RATE, OMISSION_RATE, MISS_RATE, OBJECT_JSD, MALE_SHARE)
+T2I_METRICS = (DIST_BIAS, DIST_BIAS_NORM, DIST_BIAS_FULL, DIST_BIAS_NORM_FULL, JACCARD_HALLUC, ADDED_RATE, OMISSION_RATE, MISS_RATE, OBJECT_JSD, MALE_SHARE)
 
 
 def object_report(records: Sequence[dict], *, top: int = 10, cols: Columns | None = None,

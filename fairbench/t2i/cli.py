@@ -14,6 +14,8 @@ from pathlib import Path
 
 from fairbench.errors import UserError
 
+BD_IMAGES_HELP = ("m: B_D is the mean over random m-image subsamples, so runs of different size compare "
+                  "(default 50; the gate recomputes at 50, so a run scored at another m does not gate)")
 # the models the reference study used; offline they must be local folders or in the HF cache
 DEFAULT_CAPTIONER = "Salesforce/blip-image-captioning-base"
 DEFAULT_CLIP = "openai/clip-vit-base-patch32"
@@ -30,6 +32,7 @@ class T2IOptions:
     max_caption_tokens: int = 10
     bootstrap_iters: int = 1000
     save_images: bool = True
+    bd_images: int = 50  # m of B_D (fairbench.metrics.t2i.BD_IMAGES): images per subsample
 
 
 def resolve_diffusers(spec: str, *, allow_download: bool = False) -> dict:
@@ -88,8 +91,8 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
     opt = options or T2IOptions()
     if limit is not None and limit < 1:
         raise UserError("--limit must be a positive number of prompts")
-    if batch_size < 1 or opt.images_per_prompt < 1 or steps < 1:
-        raise UserError("--batch-size, --images-per-prompt and --steps must be at least 1")
+    if batch_size < 1 or opt.images_per_prompt < 1 or steps < 1 or opt.bd_images < 1:
+        raise UserError("--batch-size, --images-per-prompt, --steps and --bd-images must be at least 1")
     model = resolve_diffusers(model_spec, allow_download=allow_download)
     sets = resolve_tasks(tasks)
     dev = pick_device(device)
@@ -138,7 +141,8 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
             inspect.append({"id": iid, "image": rel, "prompt": item["prompt"], "caption": text, "miss": rec["miss"]})
         with open(media / "captions.jsonl", "w", encoding="utf-8") as f:
             f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in inspect)
-        entry = score_rows(ps.name, rows, by=ps.by, data=ps.data(), iters=opt.bootstrap_iters, seed=seed)
+        entry = score_rows(ps.name, rows, by=ps.by, data=ps.data(), iters=opt.bootstrap_iters, seed=seed,
+                           bd_images=opt.bd_images)
         entry["wall_time_s"] = round(time.time() - t0, 2)
         results["tasks"][ps.name] = entry
         all_rows += rows
@@ -197,14 +201,18 @@ def read_captions(path: Path, *, target: str | None = None) -> list[dict]:
 
 
 def score_captions(captions: str | Path, *, task: str = "t2i_captions", output: str | Path = "results",
-                   target: str | None = None, bootstrap_iters: int = 1000, seed: int = 1234) -> Path:
+                   target: str | None = None, bootstrap_iters: int = 1000, seed: int = 1234,
+                   bd_images: int = 50) -> Path:
     """Score existing captions (no models); returns the results JSON path. Rows whose prompt is
-    in the shipped prompt set of ``task`` take its group, domain and subjects."""
+    in the shipped prompt set of ``task`` take its group, domain and subjects. ``bd_images`` is
+    the m of B_D (images per subsample; docs/t2i.md)."""
     from fairbench.metrics.t2i import prompt_objects, t2i_record
     from fairbench.t2i.prompts import TASKS, PromptSet, load_prompts
     from fairbench.t2i.score import new_results, run_stem, score_rows, write
     from fairbench.tasks.datafile import sha256_file
 
+    if bd_images < 1:
+        raise UserError("--bd-images must be at least 1")
     started = time.time()
     path = Path(captions)
     raw = read_captions(path, target=target)
@@ -232,10 +240,10 @@ def score_captions(captions: str | Path, *, task: str = "t2i_captions", output: 
              "sha256": sha, "hash_of": "captions"}
     stem = run_stem(f"captions-{path.stem}")
     settings = {"seed": seed, "limit": None, "batch_size": None, "device": None, "dtype": None, "lang": "en",
-                "bootstrap_iters": bootstrap_iters, "ci_level": 0.95, "target": target}
+                "bootstrap_iters": bootstrap_iters, "ci_level": 0.95, "target": target, "bd_images": bd_images}
     results = new_results(stem, model, settings, f"{stem}.samples.jsonl")
     by = "group" if any(r["group"] for r in rows) else "domain"
-    entry = score_rows(task, rows, by=by, data=ps.data(), iters=bootstrap_iters, seed=seed)
+    entry = score_rows(task, rows, by=by, data=ps.data(), iters=bootstrap_iters, seed=seed, bd_images=bd_images)
     entry["wall_time_s"] = round(time.time() - started, 2)
     results["tasks"][task] = entry
     results["status"] = "complete"
@@ -267,7 +275,7 @@ def _print(results_path: Path) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     opt = T2IOptions(images_per_prompt=args.images_per_prompt, guidance_scale=args.guidance_scale,
                      height=args.size, width=args.size, bootstrap_iters=args.bootstrap_iters,
-                     save_images=not args.no_images)
+                     save_images=not args.no_images, bd_images=args.bd_images)
     path = run_model(args.model, args.tasks, output=args.output, captioner=args.captioner,
                      clip=None if args.clip in ("", "none") else args.clip, batch_size=args.batch_size,
                      limit=args.limit, seed=args.seed, device=args.device, steps=args.steps,
@@ -278,7 +286,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     path = score_captions(args.captions, task=args.task, output=args.output, target=args.target,
-                          bootstrap_iters=args.bootstrap_iters, seed=args.seed)
+                          bootstrap_iters=args.bootstrap_iters, seed=args.seed, bd_images=args.bd_images)
     _print(path)
     return 0
 
@@ -304,6 +312,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     r.add_argument("--limit", type=int, default=None, help="only the first N prompts of each task")
     r.add_argument("--bootstrap-iters", type=int, default=1000)
     r.add_argument("--no-images", action="store_true", help="do not save the generated images")
+    r.add_argument("--bd-images", type=int, default=50, help=BD_IMAGES_HELP)
     r.add_argument("--allow-download", action="store_true", help="allow fetching models from the Hugging Face hub")
     r.set_defaults(fn=cmd_run)
     s = sub.add_parser("score", help="score captions you already have (no models)")
@@ -314,5 +323,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     s.add_argument("--output", default="results")
     s.add_argument("--bootstrap-iters", type=int, default=1000)
     s.add_argument("--seed", type=int, default=1234)
+    s.add_argument("--bd-images", type=int, default=50, help=BD_IMAGES_HELP)
     s.set_defaults(fn=cmd_score)
     return t
