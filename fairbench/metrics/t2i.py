@@ -14,7 +14,8 @@ prompt to a set of input objects I (see :func:`t2i_record`). The metrics compare
   (the set of distinct objects and the smallest count both grow with it), so only values at the
   same m are comparable; the mean over m-subsamples estimates the expected B_D of m images
   without bias whatever the run's size. Its interval is the subsamples' spread scaled by
-  sqrt(m / (n - m)) (delete-d jackknife, d = n - m; :func:`dist_bias_interval`), never the
+  sqrt(m / (n - m) + 1 / S) (delete-d jackknife, d = n - m, plus the Monte Carlo error of
+  averaging S subsamples; :func:`dist_bias_interval`), never the
   with-replacement bootstrap, whose duplicate images change the set of distinct objects.
 - ``dist_bias_full`` / ``dist_bias_norm_full``: the paper's B_D over all images of the run, for
   parity with the reference; informational, as it depends on n.
@@ -365,15 +366,27 @@ def common_images(*sizes: int, m: int = BD_IMAGES) -> int:
     return int(min(m, *sizes)) if sizes else int(m)
 
 
+def _spread_scale(m: int, n: int, subsamples: int) -> float:
+    """f: the spread of the subsamples' B_D times f is that of their mean over n images. m / (n - m)
+    is the delete-d jackknife's factor (the sampling error of the exact mean over all m-subsets);
+    1 / S adds the Monte Carlo error of averaging S random ones, which dominates once n >> m S.
+
+    >>> round(_spread_scale(50, 60, 1000), 4), round(_spread_scale(50, 1_000_000, 1000), 4)
+    (2.2363, 0.0324)
+    """
+    return math.sqrt(m / (n - m) + 1.0 / subsamples)
+
+
 def dist_bias_interval(added: np.ndarray, m: int = BD_IMAGES, *, normalised: bool = False, level: float = 0.95,
                        subsamples: int = BD_SUBSAMPLES, seed: int = BD_SEED) -> dict:
     """B_D at m images with its subsampling interval, as a results-file metric entry
     ``{value, ci, se, n, n_clusters, m, subsamples, interval}``.
 
     The value is the mean h of B_D over S subsamples of m images without replacement; the
-    interval is h + sqrt(m / (n - m)) x the alpha/2 and 1 - alpha/2 quantiles of (B_D - h) over
-    the subsamples (delete-d jackknife with d = n - m: for a mean this gives exactly its usual
-    standard error, and it reduces to the ordinary jackknife at n = m + 1). It is an interval for
+    interval is h + f x the alpha/2 and 1 - alpha/2 quantiles of (B_D - h) over the subsamples,
+    f = sqrt(m / (n - m) + 1 / S) (:func:`_spread_scale`; the delete-d jackknife with d = n - m,
+    which for a mean gives exactly its usual standard error and at n = m + 1 is the ordinary
+    jackknife, plus the Monte Carlo error of the S subsamples). It is an interval for
     the expected B_D of m images of this model on these prompts. With n <= m there is only the
     whole sample (``m`` records n) and no interval.
     """
@@ -389,13 +402,13 @@ def dist_bias_interval(added: np.ndarray, m: int = BD_IMAGES, *, normalised: boo
     if used >= n or fin.size < 2:
         out["interval"] = "none: n <= m, the one subsample is the whole run"
         return out
-    f = math.sqrt(used / (n - used))
+    f = _spread_scale(used, n, fin.size)
     alpha = (1.0 - level) / 2.0
     qlo, qhi = np.quantile(fin - value, [alpha, 1.0 - alpha])
     top = 100.0 if normalised else math.inf
     out["ci"] = [max(0.0, value + f * float(qlo)), min(top, value + f * float(qhi))]
     out["se"] = f * float(np.std(fin))
-    out["interval"] = "m-image subsamples without replacement, spread x sqrt(m/(n-m)) (delete-d jackknife)"
+    out["interval"] = "m-image subsamples without replacement, spread x sqrt(m/(n-m) + 1/S) (delete-d jackknife)"
     return out
 
 
@@ -422,7 +435,7 @@ def paired_dist_bias_delta(base: np.ndarray, cand: np.ndarray, m: int = BD_IMAGE
     used = min(int(m), n)
     if used >= n or d.size < 2:
         return delta, None
-    f = math.sqrt(used / (n - used))
+    f = _spread_scale(used, n, d.size)
     alpha = (1.0 - level) / 2.0
     qlo, qhi = np.quantile(d - delta, [alpha, 1.0 - alpha])
     return delta, (delta + f * float(qlo), delta + f * float(qhi))
