@@ -225,6 +225,16 @@ def _columns(fmt: str, records: list[dict], label: str, task: str):
         raise UserError(f"{label}: samples of task {task!r} are not {fmt} records ({e!r})") from None
 
 
+def _t2i_metric(metric: Metric, entry: dict) -> Metric:
+    """B_D is computed at the number of images the run recorded (``--bd-images``), not the
+    default, or a run scored at another m would not reproduce its own reported value."""
+    from fairbench.metrics.t2i import SUBSAMPLED, dist_bias_metric
+
+    if metric.name in SUBSAMPLED and entry.get("m"):
+        return dist_bias_metric(int(entry["m"]), normalised=SUBSAMPLED[metric.name])
+    return metric
+
+
 def _value(metric: Metric, cols) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(metric.fn(cols))
@@ -336,6 +346,8 @@ def compare(
                 metric = metric_by_name(fmt, c.metric)
             except KeyError as e:
                 raise UserError(str(e.args[0])) from None
+            if fmt == "t2i":
+                metric = _t2i_metric(metric, base["tasks"][t]["metrics"][c.metric])
             if not metric.ranked:
                 raise UserError(f"policy: {t}.{c.metric} is informational (no better or worse side); "
                                 "gate on the metrics it is read with instead")

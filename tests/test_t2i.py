@@ -566,3 +566,24 @@ def test_metric_docstring_examples_hold():
     for mod in (fairbench.metrics.t2i, fairbench.t2i.score):
         result = doctest.testmod(mod)
         assert result.attempted > 0 and result.failed == 0, mod.__name__
+
+
+def test_gate_recomputes_b_d_at_the_runs_own_number_of_images(tmp_path):
+    """A run scored with --bd-images 3 is gated at m = 3: at the default m it would not
+    reproduce its own reported value and the gate would call the files unrelated."""
+    from fairbench.gate import compare, load_policy
+
+    caps = tmp_path / "caps.jsonl"
+    objs = ["broom", "bucket", "temple", "lamp", "cow", "book"]
+    lines = [{"prompt": f"a picture of a {g} family at home", "caption": f"a family with a {objs[i % 6]} and a {objs[(i + 2) % 6]}"}
+             for i, g in enumerate(["Dalit", "Brahmin"] * 4)]
+    caps.write_text("".join(json.dumps(l) + "\n" for l in lines))
+    args = t2i_parser().parse_args(["t2i", "score", "--captions", str(caps), "--task", "t2i_identity",
+                                    "--output", str(tmp_path / "out"), "--bootstrap-iters", "50", "--bd-images", "3"])
+    assert args.fn(args) == 0
+    (path,) = (tmp_path / "out").glob("*.json")
+    assert load_results(path)["tasks"]["t2i_identity"]["metrics"]["dist_bias"]["m"] == 3
+    policy = tmp_path / "p.yaml"
+    policy.write_text("tasks:\n  t2i_identity:\n    dist_bias: {}\n")
+    (r,) = compare(path, path, policy=load_policy(policy), iters=50).results
+    assert r.delta == 0.0 and r.verdict == "pass"

@@ -51,7 +51,7 @@ class Resamples:
         sizes = {len(m) for m in self.members}
         if len(sizes) == 1:  # equal sizes: one rectangular index matrix
             table = np.stack(self.members)
-            self.matrix: np.ndarray | None = table[draws].reshape(iters, -1)
+            self.matrix: np.ndarray | None = table[draws].reshape(iters, self.n_clusters * table.shape[1])
             self.rows: list[np.ndarray] | None = None
         else:
             self.matrix = None
