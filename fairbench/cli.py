@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dtype", default="auto", help="float32, bfloat16, float16 or auto (the checkpoint's)")
     r.add_argument("--batch-size", type=int, default=8)
     r.add_argument("--seed", type=int, default=1234)
-    r.add_argument("--limit", type=int, default=None, help="evaluate only the first N items of each task")
+    r.add_argument("--limit", type=int, default=None, help="evaluate N items of each task, spread over its groups and domains (chosen by --seed; the results list them)")
     r.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's own choice)")
     r.add_argument("--bootstrap-iters", type=int, default=1000)
     r.add_argument("--mitigation", default="none",
