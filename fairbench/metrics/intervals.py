@@ -96,25 +96,44 @@ def interval(metric: Metric, cols: Columns, rs: Resamples, *, level: float) -> d
     return out
 
 
+def _binomial_p(k: float, n: float, p0: float) -> float:
+    """Exact two-sided binomial p-value of k successes in n trials under p0, through the
+    regularised incomplete beta function, so an effective (non-integer) n and k work."""
+    from scipy.special import betainc
+
+    upper = 1.0 if k <= 0 else float(betainc(k, n - k + 1, p0))        # P(X >= k)
+    lower = 1.0 if k >= n else float(betainc(n - k, k + 1, 1.0 - p0))  # P(X <= k)
+    return min(1.0, 2.0 * min(upper, lower))
+
+
 def deviation_p(metric: Metric, group: dict, overall: float) -> tuple[float, float]:
     """Two-sided p-value that a group's value differs from the overall value, and the standard
-    error used (a score test at the group's n_eff for shares, the bootstrap SE otherwise).
+    error used: for shares an exact binomial test at the group's n_eff (a normal score test
+    overstates rare events: 2 hits in 35 items against an overall 0.6%), the bootstrap SE's
+    normal test otherwise.
 
     The overall value is treated as fixed; the group is part of it, so this errs towards "no
     difference".
+
+    >>> from fairbench.metrics.identity import IIR
+    >>> round(deviation_p(IIR, {"value": 100 * 2 / 35, "n_eff": 35.0}, 0.6)[0], 3)
+    0.038
     """
     v = group.get("value")
     if v is None or overall is None:
         return 1.0, math.nan
     if metric.share is not None and "n_eff" in group:
         scale, offset = metric.share
-        p0 = (overall - offset) / scale
-        se = abs(scale) * math.sqrt(max(p0 * (1 - p0), 0.0) / max(group["n_eff"], 1e-9))
-    else:
-        se = group.get("se", math.nan)
+        p0, p = (overall - offset) / scale, (v - offset) / scale
+        n = max(group["n_eff"], 1e-9)
+        se = abs(scale) * math.sqrt(max(p0 * (1 - p0), 0.0) / n)
+        if not 0.0 < p0 < 1.0:
+            return 1.0, se  # the overall share is 0% or 100%: every group equals it
+        return _binomial_p(p * n, n, p0), se
+    se = group.get("se", math.nan)
     if not se or not math.isfinite(se):
-        # no spread to test against (one template, or a share at 0% / 100% overall): a
-        # difference cannot be shown, so it is not claimed
+        # no spread to test against (one template): a difference cannot be shown, so it is
+        # not claimed
         return 1.0, se
     return math.erfc(abs(v - overall) / se / math.sqrt(2.0)), se
 
