@@ -134,8 +134,16 @@ def _collect(paths: list[str]) -> list[Run]:
         for name, task in res["tasks"].items():
             if not isinstance(task, dict) or not isinstance(task.get("metrics"), dict) or task.get("headline") not in task["metrics"]:
                 raise UserError(f"{f}: task {name!r} has no headline metric")
+        # a task in another language is another column (caste_pairs (hi)), not another data
+        # version of the English one
+        res["tasks"] = {_column_key(name, task, res): task for name, task in res["tasks"].items()}
         runs.append(Run(str(f), res))
     return runs
+
+
+def _column_key(name: str, task: dict, res: dict) -> str:
+    lang = (task.get("data") or {}).get("lang") or res["settings"].get("lang") or "en"
+    return name if lang == "en" else f"{name} ({lang})"
 
 
 def _row_for(run: Run) -> Row:

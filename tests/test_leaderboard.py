@@ -232,3 +232,14 @@ def test_browser_check_catches_a_broken_page(tmp_path):
         p = subprocess.run([sys.executable, str(CHECK_HTML), str(page), "--screenshot", str(tmp_path / "s.png")],
                            capture_output=True, text=True, timeout=120)
         assert p.returncode == 1 and expect in p.stdout, p.stdout
+
+
+def test_languages_are_separate_columns_not_data_versions(tmp_path):
+    en = write(tmp_path, "en", tasks={"caste_pairs": task_result("pairs", 55.0)})
+    hi_task = task_result("pairs", 48.0, data_sha="e" * 64)
+    hi_task["data"]["lang"] = "hi"
+    hi = write(tmp_path, "hi", tasks={"caste_pairs": hi_task})
+    out = lb(tmp_path, [en, hi])
+    (row,) = csv_rows(out["leaderboard.csv"])  # one row: the model ran both languages
+    assert row["caste_pairs:pct_stereotype:best"] == "1" and row["caste_pairs (hi):pct_stereotype:best"] == "1"
+    assert " † |" not in out["leaderboard.md"]  # no cell marked as other data
