@@ -96,12 +96,12 @@ def task_notes(task: TaskSpec, scored: dict) -> list[str]:
         n_cond = m["pct_stereotype_cond"]["n"]
         n_all = m["pct_stereotype"]["n"]
         if n_cond == 0:
-            notes.append("no pair has shared words after the words that differ, so only lm-eval's "
+            notes.append("no pair has two or more shared words after the words that differ, so only lm-eval's "
                          "whole-sentence rule (pct_stereotype) is reported; it mostly measures how common "
                          "each identity word is")
         elif n_cond < n_all:
-            notes.append(f"pct_stereotype_cond uses the {n_cond} of {n_all} pairs that share words after "
-                         "the words that differ")
+            notes.append(f"pct_stereotype_cond uses the {n_cond} of {n_all} pairs that share two or more words "
+                         "after the words that differ")
     if task.fmt == "qa":
         from fairbench.metrics.bbq import CHANCE_ACC, informative
 

@@ -43,9 +43,9 @@ def test_embedded_model_decodes_under_each_mitigation(tmp_path, mitigation):
 
 def test_shipped_pair_suffixes_tokenise_the_same_after_both_contexts():
     """lm-eval encodes context + continuation and keeps the tokens after the context's; if the
-    identity word and the first suffix word merged into one token, the two sides would score
-    different suffix tokens. Check every shipped pair with the embedded model's tokenizer."""
-    from fairbench.metrics import split_pair
+    context's last word and the scored words merged into one token, the two sides would score
+    different tokens. Check every shipped pair with the embedded model's tokenizer."""
+    from fairbench.metrics import cond_split
     from fairbench.models import resolve_model
     from fairbench.models.registry import load_hf
     from fairbench.tasks import resolve_tasks
@@ -55,7 +55,7 @@ def test_shipped_pair_suffixes_tokenise_the_same_after_both_contexts():
     for lang in ("en", "hi"):
         for task in resolve_tasks("caste_pairs,religion_pairs", lang=lang):
             for row in task.rows:
-                a, b, s = split_pair(row["sent_more"], row["sent_less"])
+                a, b, s = cond_split(row["sent_more"], row["sent_less"])
                 tails = []
                 for ctx in (a, b):
                     c = tok(ctx, add_special_tokens=False)["input_ids"]

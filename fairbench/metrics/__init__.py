@@ -18,7 +18,7 @@ from fairbench.metrics.cascade import CASCADE_METRICS, cascade_columns, cascade_
 from fairbench.metrics.grouped import evaluate
 from fairbench.metrics.identity import GEN_METRICS, Lexicon, gen_record, load_lexicon
 from fairbench.metrics.lens import LENS_METRICS, lens_columns
-from fairbench.metrics.stereotype import PAIRS_METRICS, pair_record, split_pair
+from fairbench.metrics.stereotype import PAIRS_METRICS, cond_split, pair_record, split_pair
 from fairbench.metrics.t2i import T2I_METRICS, t2i_columns, t2i_record
 
 FORMAT_METRICS: dict[str, tuple[Metric, ...]] = {
@@ -69,7 +69,7 @@ def to_columns(fmt: str, records: Sequence[dict]) -> Columns:
 
 __all__ = [
     "Columns", "Metric", "FORMAT_METRICS", "headline", "metric_by_name", "to_columns", "evaluate",
-    "bootstrap_ci", "paired_bootstrap_delta", "pair_record", "split_pair", "qa_record", "answer_roles",
+    "bootstrap_ci", "paired_bootstrap_delta", "pair_record", "split_pair", "cond_split", "qa_record", "answer_roles",
     "gen_record", "Lexicon", "load_lexicon", "t2i_record",
     "cascade_record", "detector",
 ]

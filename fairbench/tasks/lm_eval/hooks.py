@@ -12,7 +12,7 @@ from pathlib import Path
 from lm_eval.api.instance import Instance
 from lm_eval.api.task import ConfigurableTask
 
-from fairbench.metrics import FORMAT_METRICS, gen_record, load_lexicon, pair_record, qa_record, split_pair, to_columns
+from fairbench.metrics import FORMAT_METRICS, cond_split, gen_record, load_lexicon, pair_record, qa_record, to_columns
 from fairbench.tasks.paths import data_file, lexicon_path
 
 _QA_PROMPT = {"en": ("Q", "A"), "hi": ("प्रश्न", "उत्तर")}
@@ -37,8 +37,9 @@ def pair_choices(doc: dict) -> list[str]:
 
 class PairsTask(ConfigurableTask):
     """lm-eval's crows_pairs requests (each whole sentence after the prefix token), plus, for a
-    pair with a shared suffix S after the differing words, S scored after each sentence's own
-    prefix-and-identity: (P + A, " " + S) and (P + B, " " + S). One pass gives both scores."""
+    pair with a shared suffix S = S1 S' after the differing words, S' scored after each sentence's
+    own prefix, identity and first shared word: (P + A + S1, " " + S') and (P + B + S1, " " + S')
+    (metrics.stereotype.cond_split). One pass gives both scores."""
 
     def __init__(self, config: dict | None = None, **kwargs):
         # lm-eval hands the YAML's own ``class`` key on to the config, which TaskConfig refuses
@@ -46,7 +47,7 @@ class PairsTask(ConfigurableTask):
 
     def construct_requests(self, doc: dict, ctx, **kwargs):
         whole = super().construct_requests(doc, ctx, **kwargs)
-        split = split_pair(doc["sent_more"], doc["sent_less"])
+        split = cond_split(doc["sent_more"], doc["sent_less"])
         if split is None:
             return whole
         more, less, suffix = split
