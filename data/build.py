@@ -152,16 +152,81 @@ class Builder:
 
     # ---- lexicon
     def _lexicon(self) -> dict:
+        """axis -> group -> terms: the groups' own terms, the lexicon-only entries and the
+        slurs (each under the group it targets)."""
         g = self.m["groups"]
+        slurs = getattr(g, "SLURS", {})
         out = {"caste": {}, "religion": {}}
         for axis, groups, extra in (("caste", g.CASTE_GROUPS, g.EXTRA_CASTE_LEXICON),
                                     ("religion", g.RELIGIONS, g.EXTRA_RELIGION_LEXICON)):
             for grp in groups:
-                terms = [nfc(t) for t in grp["lex_en"] + grp["lex_hi"]]
-                out[axis][grp["name"]] = list(dict.fromkeys(terms))
+                out[axis][grp["name"]] = grp["lex_en"] + grp["lex_hi"]
             for name, terms in extra.items():
-                out[axis][name] = list(dict.fromkeys(nfc(t) for t in terms))
-        return out
+                out[axis][name] = list(terms)
+        names = [n for table in out.values() for n in table]
+        if len(names) != len(set(names)):
+            raise ValueError(f"lexicon group in both axes: {sorted(n for n in names if names.count(n) > 1)}")
+        for name, terms in slurs.items():
+            axis = next((a for a, table in out.items() if name in table), None)
+            if axis is None:
+                raise ValueError(f"slurs for a group not in the lexicon: {name!r}")
+            out[axis][name] = out[axis][name] + list(terms)
+        return {axis: {name: list(dict.fromkeys(nfc(t) for t in terms)) for name, terms in table.items()}
+                for axis, table in out.items()}
+
+    def _lexicon_rules(self) -> dict:
+        """The lexicon's context rules (format: fairbench/metrics/lexicon.py), checked: every
+        rule term is a term of its group, context words are single words."""
+        g = self.m["groups"]
+        ctx = getattr(g, "LEXICON_CONTEXT", {})
+        table = {name: terms for t in self.lexicon.values() for name, terms in t.items()}
+        groups = {}
+        for name, spec in getattr(g, "TERM_RULES", {}).items():
+            if name not in table:
+                raise ValueError(f"lexicon rules for a group not in the lexicon: {name!r}")
+            out = {}
+            for key in ("cased", "context", "name", "slur", "exclude", "exclude_cased"):
+                vals = list(dict.fromkeys(nfc(t) for t in spec.get(key, [])))
+                if key in ("cased", "context", "name", "slur"):
+                    stray = [t for t in vals if t not in table[name]]
+                    if stray:
+                        raise ValueError(f"{name}: {key} terms that are not among its terms: {stray}")
+                if vals:
+                    out[key] = vals
+            unknown = set(spec) - set(out) - {"cased", "context", "name", "slur", "exclude",
+                                              "exclude_cased"}
+            if unknown:
+                raise ValueError(f"{name}: unknown rule keys {sorted(unknown)}")
+            groups[name] = out
+        words = [nfc(w) for w in ctx.get("context_words", [])]
+        bad = [w for w in words if not re.fullmatch(rf"[{WORD_CLASS}]+", w)]
+        if bad:
+            raise ValueError(f"context words must be single words: {bad}")
+        return {
+            "about": {
+                "window": "a `context` term counts only with a context word within this many words",
+                "context_words": "the words that make a `context` term a group name",
+                "honorifics": "a `name` term right after one of these is a person's name",
+                "honorifics_after": "... or right before one of these",
+                "not_names": "capitalised words that are not given names (a `name` term after a "
+                             "capitalised given name is a person's name)",
+                "groups": "per group: `cased` terms count only as written or in capitals, "
+                          "`context` terms only near a context word, `name` terms not as a "
+                          "person's name, `exclude` (case-insensitive) and `exclude_cased` "
+                          "phrases are known false hits, `slur` marks the slurs",
+                "format": "fairbench/metrics/lexicon.py; reasons: data/caste.md, data/religion.md",
+            },
+            "window": int(ctx.get("window", 3)),
+            "context_words": list(dict.fromkeys(words)),
+            "honorifics": list(dict.fromkeys(nfc(w) for w in ctx.get("honorifics", []))),
+            "honorifics_after": list(dict.fromkeys(nfc(w) for w in ctx.get("honorifics_after", []))),
+            "not_names": list(dict.fromkeys(nfc(w) for w in ctx.get("not_names", []))),
+            "groups": groups,
+        }
+
+    def lexicon_file(self) -> dict:
+        """What identity_lexicon.json holds: the axis tables and their "rules"."""
+        return {**self.lexicon, "rules": self._lexicon_rules()}
 
     def source(self, key) -> str:
         keys = key if isinstance(key, (list, tuple)) else [key]
@@ -462,7 +527,7 @@ def expected_files(root: Path = HERE) -> dict:
     for (axis, fmt, lang), rows in data.items():
         files[root / f"{axis}_{fmt}.{lang}.jsonl"] = dump_jsonl(rows)
     files[root / "identity_lexicon.json"] = json.dumps(
-        builder.lexicon, ensure_ascii=False, indent=2) + "\n"
+        builder.lexicon_file(), ensure_ascii=False, indent=2) + "\n"
     for axis in AXES:
         card = root / f"{axis}.md"
         existing = card.read_text(encoding="utf-8") if card.exists() else ""
