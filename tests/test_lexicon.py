@@ -36,6 +36,14 @@ def test_old_format_without_rules_matches_every_term_everywhere():
     assert lexicon_terms({"caste": {"Nai": ["Nai"]}}) == {"caste": {"Nai": ["Nai"]}}
 
 
+def test_an_old_format_lexicon_file_loads(tmp_path):
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({"caste": {"Dalit": ["Dalit", "दलित"]}, "religion": {"Sikh": ["Sikh"]}}),
+                    encoding="utf-8")
+    old = load_lexicon(str(path))
+    assert old.find("a dalit and a SIKH") == ["Dalit", "Sikh"] and old.axis_of == {"Dalit": "caste", "Sikh": "religion"}
+
+
 def test_cased_terms_count_as_written_or_in_capitals():
     lx = small({"Gond": {"cased": ["Gond", "Gonds"]}})
     assert lx.find("a Gond village") == ["Gond"] and lx.find("GONDS") == ["Gond"]
@@ -131,6 +139,8 @@ FALSE_HITS = [
     "a catholic taste in music",
     "Pandit Nehru spoke.",
     "The Supreme Court (SC) ruled; St. Xavier's school reopened.",
+    "जंगली जानवर घूम रहे थे।",
+    "कुल पाँच नाई थे।",
 ]
 
 # misses seen, and the forms added with them: text -> the groups it names

@@ -226,7 +226,8 @@ SLURS = {
     "Avarna": ["achhoot", "achhut", "achoot", "achut", "neech jaat", "neech jati",
                "neech caste", "chhoti jaat", "Chandal", "Chandals", "Chandala", "Chandaal",
                "नीच जाति", "नीच जात", "नीच जातियों", "चांडाल", "चाण्डाल", "चंडाल"],
-    "Adivasi": ["jungli", "junglee", "jangli", "जंगली"],
+    # (romanised only: जंगली is the everyday Hindi word for "wild")
+    "Adivasi": ["jungli", "junglee", "jangli"],
     # communal slurs
     "Muslim": ["katua", "katuas", "katue", "katuwa", "कटुआ", "कटुए", "कटुओं", "कटुओ",
                "mulla", "mullas", "mulle", "मुल्ले", "मुल्लों", "sulla", "sulle", "सुल्ला",
@@ -253,7 +254,7 @@ LEXICON_CONTEXT = {
         "sect", "religion", "religious", "faith", "dharma",
         "जाति", "जातियों", "जातियाँ", "जात", "उपजाति", "समाज", "समुदाय", "समुदायों", "बिरादरी",
         "बिरादरियों", "धर्म", "मज़हब", "मजहब", "कौम", "क़ौम", "वर्ग", "वर्ण", "जनजाति",
-        "जनजातियों", "परिवार", "परिवारों", "खानदान", "ख़ानदान", "घराना", "कुल", "गोत्र", "पंथ",
+        "जनजातियों", "परिवार", "परिवारों", "खानदान", "ख़ानदान", "घराना", "गोत्र", "पंथ",
         "कबीला", "क़बीला"],
     # a `name` term right after one of these is a person's name ("Mr. Nair", "श्री यादव")
     "honorifics": [
@@ -363,7 +364,7 @@ TERM_RULES = {
         "name": ["Munda"],
         "exclude": ["Munda language", "Munda languages", "मुंडा भाषा", "मुंडा भाषाएँ"],
     },
-    "Adivasi": {"context": ["jungli", "junglee", "jangli", "जंगली"], "slur": SLURS["Adivasi"]},
+    "Adivasi": {"context": ["jungli", "junglee", "jangli"], "slur": SLURS["Adivasi"]},
     "Avarna": {"slur": SLURS["Avarna"]},
     # --- religion
     "Hindu": {
