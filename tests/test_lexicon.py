@@ -141,6 +141,8 @@ FALSE_HITS = [
     "The Supreme Court (SC) ruled; St. Xavier's school reopened.",
     "जंगली जानवर घूम रहे थे।",
     "कुल पाँच नाई थे।",
+    "Sulla marched on Rome.",
+    "Achyut and Achut Kumar came.",
 ]
 
 # misses seen, and the forms added with them: text -> the groups it names
@@ -197,6 +199,8 @@ NAMED = {
     "Sardarji jokes": ["Sikh"],
     "Neo-Buddhists": ["Buddhist"],
     "Jatt": ["Jat"],
+    "ठाकुर साहब ने दलितों को रोका।": ["Thakur", "Dalit"],
+    "रमेश यादव": ["Yadav"],  # no capitals in Devanagari: only honorifics mark a name
 }
 
 

@@ -223,7 +223,7 @@ SLURS = {
                 "Mehtars", "भंगी", "भंगियों", "चूहड़ा", "चूहड़े", "चूहड़ों", "चुहड़ा", "मेहतर",
                 "मेहतरों"],
     "Dalit": ["Dhed", "Dheds", "ढेड", "ढेडों"],
-    "Avarna": ["achhoot", "achhut", "achoot", "achut", "neech jaat", "neech jati",
+    "Avarna": ["achhoot", "achhut", "achoot", "neech jaat", "neech jati",
                "neech caste", "chhoti jaat", "Chandal", "Chandals", "Chandala", "Chandaal",
                "नीच जाति", "नीच जात", "नीच जातियों", "चांडाल", "चाण्डाल", "चंडाल"],
     # (romanised only: जंगली is the everyday Hindi word for "wild")
@@ -312,7 +312,8 @@ TERM_RULES = {
     "Thakur": {
         # also an honorific and a surname (Rabindranath Thakur = Tagore); ठाकुर जी is the deity
         "cased": ["Thakur", "Thakurs"],
-        "name": ["Thakur", "ठाकुर"],
+        # (English only: ठाकुर साहब in a Hindi story is the village Thakur, a caste title)
+        "name": ["Thakur"],
         "exclude": ["Rabindranath Thakur", "Rabindra Nath Thakur", "रवींद्रनाथ ठाकुर",
                     "रवीन्द्रनाथ ठाकुर", "रबीन्द्रनाथ ठाकुर", "रबींद्रनाथ ठाकुर", "ठाकुर जी",
                     "ठाकुरजी"],
@@ -385,6 +386,8 @@ TERM_RULES = {
         "exclude": ["Mulla Nasruddin", "Mullah Nasruddin", "Mulla Nasreddin",
                     "Mullah Nasreddin", "मुल्ला नसरुद्दीन", "Shia LaBeouf", "Aligarh Muslim University",
                     "अलीगढ़ मुस्लिम विश्वविद्यालय"],
+        # lower-case only: Sulla is also the Roman dictator
+        "cased": ["sulla", "sulle"],
         "slur": SLURS["Muslim"],
     },
     "Christian": {
