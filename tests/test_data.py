@@ -55,7 +55,8 @@ def rows(axis: str, fmt: str, lang: str) -> tuple:
 
 @lru_cache(maxsize=None)
 def lexicon() -> dict:
-    return json.loads((DATA / "identity_lexicon.json").read_text(encoding="utf-8"))
+    raw = json.loads((DATA / "identity_lexicon.json").read_text(encoding="utf-8"))
+    return {axis: raw[axis] for axis in AXES}  # the term tables, without the "rules" section
 
 
 @lru_cache(maxsize=None)
