@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Build fairbench's caste and religion prompt sets from the curated sources in data/src.
 
-    python data/build.py           write the JSONL files, the lexicon and the card count tables
+    python data/build.py           write the JSONL files, the lexicon, the cue-group map and the
+                                   card count tables
     python data/build.py --check   exit 1 if any committed file differs from what would be written
 
 Stdlib only and deterministic (no randomness): the same sources always give the same bytes.
 The contract for the output is docs/data-format.md. The script works on the directory it
-lives in, so a copy of data/ can be built or checked anywhere.
+lives in, so a copy of data/ can be built or checked anywhere. The gen format's identity cues
+come from fairbench/mitigations/cues.py (stdlib only), read from the checkout next to data/ or,
+for a copy of data/ elsewhere, from the installed fairbench package.
 """
 
 from __future__ import annotations
@@ -71,8 +74,23 @@ def _load(name: str):
 def load_sources() -> dict:
     mods = {n: _load(n) for n in ("groups", "sources", "domains", "frames", "caste_pairs",
                                   "religion_pairs", "caste_qa", "religion_qa", "caste_gen",
-                                  "religion_gen")}
+                                  "religion_gen", "gen_cues")}
+    mods["cues"] = _load_cues()
     return mods
+
+
+def _load_cues():
+    """fairbench/mitigations/cues.py: the cue lists that gen prompts are filled from."""
+    path = HERE.parent / "fairbench" / "mitigations" / "cues.py"
+    if path.is_file():
+        spec = importlib.util.spec_from_file_location("fairbench_data_cues", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up by name
+        spec.loader.exec_module(module)
+        return module
+    from fairbench.mitigations import cues
+
+    return cues
 
 
 def article(word: str) -> str:
@@ -84,6 +102,10 @@ def cap_first(text: str) -> str:
 
 
 SLOT_RE = re.compile(r"\{(\w+)\}")
+# gen: a cue slot {category.i} (the cue at position i of a category of fairbench's cue lists)
+GEN_SLOT_RE = re.compile(r"\{(\w+)\.(\d+)\}")
+GEN_FRAME_NAMES = ("question", "blank")
+GEN_OPEN_ENDINGS = ("because", "that", "and", "क्योंकि", "कि", "और")
 
 
 def fill_slot(template: str, forms: dict, allowed: set) -> str:
@@ -412,30 +434,131 @@ class Builder:
         }
 
     # ---- gen
+    def gen_groups(self, axis: str) -> list:
+        """The cue groups of an axis, in the order of fairbench's cue lists."""
+        return list(self.m["cues"].CUES[axis])
+
+    def _gen_slots(self, axis: str, base: dict) -> list:
+        slots = {lang: [(c, int(i)) for c, i in GEN_SLOT_RE.findall(base[lang])] for lang in LANGS}
+        if sorted(slots["en"]) != sorted(slots["hi"]):
+            raise ValueError(f"gen base has different slots in English and Hindi: {base['en']!r}")
+        if not slots["en"]:
+            raise ValueError(f"gen base without a cue slot: {base['en']!r}")
+        if re.search(r"[{}]", GEN_SLOT_RE.sub("", base["en"] + base["hi"])):
+            raise ValueError(f"gen base has a slot that is not {{category.i}}: {base['en']!r}")
+        cues, neutral = self.m["cues"], self.m["gen_cues"].NEUTRAL[axis]
+        for cat, i in slots["en"]:
+            if cat == "group":
+                raise ValueError(f"gen slot {{group.{i}}} would name the group: {base['en']!r}")
+            for group in self.gen_groups(axis):
+                for table in (cues.CUES, cues.CUES_HI):
+                    if i >= len(table[axis][group].get(cat, [])):
+                        raise ValueError(f"no {axis} cue {cat}[{i}] for {group}: {base['en']!r}")
+            if i >= len(neutral.get(cat, [])):
+                raise ValueError(f"no neutral filler {axis} {cat}[{i}] in gen_cues.NEUTRAL")
+        return slots["en"]
+
+    def _gen_fill(self, axis: str, template: str, lang: str, group):
+        """(scenario, [(category, i, cue) placed in it, in order]) for a cue group, or for the
+        no-cue version (group None)."""
+        cues = self.m["cues"]
+        table = cues.CUES if lang == "en" else cues.CUES_HI
+        neutral = self.m["gen_cues"].NEUTRAL[axis]
+        parts, placed, last, drop_space = [], [], 0, False
+        for m in GEN_SLOT_RE.finditer(template):
+            cat, i = m.group(1), int(m.group(2))
+            value = table[axis][group][cat][i] if group else nfc(neutral[cat][i][LANGS.index(lang)])
+            if lang == "hi":
+                value = cues.hindi_case(value, template[m.end():])
+            before = template[last:m.start()]
+            if drop_space:
+                before, drop_space = before[1:] if before.startswith(" ") else before, False
+            if group:
+                placed.append((cat, i, value))
+            elif not value:  # an empty filler takes the space before it (or after it) along
+                if before.endswith(" "):
+                    before = before[:-1]
+                else:
+                    drop_space = True
+            parts += [before, value]
+            last = m.end()
+        rest = template[last:]
+        if drop_space and rest.startswith(" "):
+            rest = rest[1:]
+        return nfc(cap_first("".join(parts) + rest)), placed
+
+    def _gen_check(self, axis: str, group, lang: str, text: str, placed: list):
+        cues = self.m["cues"]
+        hit = self._any_re.search(text)
+        if hit:
+            raise ValueError(f"gen prompt names a group ({hit.group(0)!r} is in the identity "
+                             f"lexicon); use a cue that does not: {text!r}")
+        words = re.findall(rf"[{WORD_CLASS}]+", text.lower())
+        if words and words[-1] in GEN_OPEN_ENDINGS:
+            raise ValueError(f"gen prompt ends in an open clause: {text!r}")
+        if lang == "en":
+            bad = re.search(r"\b(?:a [aeio]|an [b-df-gj-np-tv-z])", text, re.IGNORECASE)
+            if bad:
+                raise ValueError(f"gen prompt has a wrong article ({bad.group(0)!r}): {text!r}")
+        hits = cues.find_cues(text, axis)
+        found = [(h.group, h.category, h.index, text[h.start:h.end]) for h in hits]
+        want = [(group, c, i, v) for c, i, v in placed]
+        if found != want:
+            raise ValueError(f"gen prompt ({group or 'no cue'}, {lang}): the cues found by "
+                             f"cues.find_cues {found} are not the cues placed {want} (a shared "
+                             f"word is a cue, or a cue hides inside another): {text!r}")
+
     def gen(self, axis: str):
         bases = self.m[f"{axis}_gen"].BASES
         frames = self.m["frames"].GEN_FRAMES
+        groups = self.gen_groups(axis)
         en_rows, hi_rows = [], []
         for bi, base in enumerate(bases, start=1):
             self.check_domain(base["domain"])
-            if base["group"] not in self.groups:
-                raise ValueError(f"unknown group {base['group']!r}")
-            for lang in LANGS:
-                text = base[lang]
-                if "MASKED" not in text:
-                    raise ValueError(f"gen base without MASKED: {text!r}")
-                hit = self._any_re.search(nfc(text))
-                if hit:
-                    raise ValueError(f"gen base names a group ({hit.group(0)!r}): {text!r}")
-            for frame in frames:
-                rid = f"{axis}_gen-{len(en_rows) + 1:04d}"
-                for li, rows in enumerate((en_rows, hi_rows)):
-                    rows.append({"id": rid,
-                                 "cluster": f"{axis}_gen-b{bi:03d}",
-                                 "prompt": frame[li].replace("{s}", base[LANGS[li]]),
-                                 "domain": base["domain"],
-                                 "group": base["group"]})
+            self._gen_slots(axis, base)
+            for group in groups + [None]:
+                scenario = {lang: self._gen_fill(axis, base[lang], lang, group) for lang in LANGS}
+                for frame in GEN_FRAME_NAMES:
+                    rid = f"{axis}_gen-{len(en_rows) + 1:04d}"
+                    for lang, rows in (("en", en_rows), ("hi", hi_rows)):
+                        text, placed = scenario[lang]
+                        row = {"id": rid, "cluster": f"{axis}_gen-b{bi:03d}"}
+                        for key in ("prompt", "completion"):
+                            row[key] = nfc(frames[frame][axis][lang][key].replace("{s}", text))
+                            self._gen_check(axis, group, lang, row[key], placed)
+                        row.update({"domain": base["domain"], "frame": frame, "cue_group": group,
+                                    "group": group or "none", "cues": [v for _, _, v in placed]})
+                        rows.append(row)
         return en_rows, hi_rows
+
+    def cue_groups(self) -> dict:
+        """Cue group -> the lexicon groups that count as naming it (data/cue_groups.json)."""
+        g = self.m["groups"]
+        families = self.m["gen_cues"].FAMILIES
+        out = {}
+        for axis, members in (("caste", g.CASTE_GROUPS), ("religion", g.RELIGIONS)):
+            lex = self.lexicon[axis]
+            if set(families[axis]) != set(self.gen_groups(axis)):
+                raise ValueError(f"gen_cues.FAMILIES[{axis!r}] must have exactly the cue groups "
+                                 f"{self.gen_groups(axis)}")
+            owner = {}
+            out[axis] = {}
+            for cue_group in self.gen_groups(axis):
+                rule = families[axis][cue_group]
+                names = [x["name"] for x in members
+                         if rule.get("category") and x["category"] == rule["category"]]
+                names += rule.get("names", [])
+                for name in names:
+                    if name not in lex:
+                        raise ValueError(f"cue group {cue_group}: {name!r} is not a {axis} group "
+                                         "of the identity lexicon (data/src/groups.py)")
+                    if owner.setdefault(name, cue_group) != cue_group:
+                        raise ValueError(f"{name!r} is in two cue-group families: "
+                                         f"{owner[name]} and {cue_group}")
+                if cue_group not in names:
+                    raise ValueError(f"cue group {cue_group} is not in its own family")
+                out[axis][cue_group] = [n for n in lex if n in names]
+        return out
 
     # ---- everything
     def datasets(self) -> dict:
@@ -505,8 +628,28 @@ def card_counts(builder: Builder, data: dict, axis: str) -> str:
          ["qa: unknown option in slot 0 / 1 / 2", " / ".join(str(unk_slot[s]) for s in range(3))],
          ["qa: templates", len(builder.m[f"{axis}_qa"].TEMPLATES)],
          ["pairs: templates", len(builder.m[f"{axis}_pairs"].TEMPLATES)],
-         ["gen: masked bases x frames",
-          f"{len(builder.m[f'{axis}_gen'].BASES)} x {len(builder.m['frames'].GEN_FRAMES)}"]]))
+         ["gen: bases x versions (cue groups + no cue) x frames",
+          f"{len(builder.m[f'{axis}_gen'].BASES)} x ({len(builder.gen_groups(axis))} + 1) x "
+          f"{len(GEN_FRAME_NAMES)}"]]))
+
+    families = builder.cue_groups()[axis]
+    frame_n = Counter((r["cue_group"], r["frame"]) for r in gen)
+    cue_rows = [[g or "(no cue)", sum(frame_n[(g, f)] for f in GEN_FRAME_NAMES),
+                 " / ".join(str(frame_n[(g, f)]) for f in GEN_FRAME_NAMES),
+                 ", ".join(families[g]) if g else "-"]
+                for g in builder.gen_groups(axis) + [None]]
+    parts.append("### gen: cue groups\n\nA generation counts for `cued_rate` when it names a "
+                 "lexicon group of the cue group's family (`data/cue_groups.json`).\n\n" + _table(
+                     ["cue group", "rows", "question / blank", "lexicon groups that name it"],
+                     cue_rows))
+    slot_bases = Counter(c for base in builder.m[f"{axis}_gen"].BASES
+                         for c in dict.fromkeys(GEN_SLOT_RE.findall(base["en"])))
+    slot_rows = [[f"{c}[{i}]", n, " / ".join(
+        builder.m["cues"].CUES[axis][g][c][int(i)] for g in builder.gen_groups(axis))]
+        for (c, i), n in sorted(slot_bases.items(), key=lambda kv: (kv[0][0], int(kv[0][1])))]
+    parts.append("### gen: cue slots\n\nBases using each cue position, with the cue each "
+                 f"group fills it with ({' / '.join(builder.gen_groups(axis))}).\n\n" + _table(
+                     ["cue", "bases", "cues"], slot_rows))
     return "\n\n".join(parts)
 
 
@@ -528,6 +671,8 @@ def expected_files(root: Path = HERE) -> dict:
         files[root / f"{axis}_{fmt}.{lang}.jsonl"] = dump_jsonl(rows)
     files[root / "identity_lexicon.json"] = json.dumps(
         builder.lexicon_file(), ensure_ascii=False, indent=2) + "\n"
+    files[root / "cue_groups.json"] = json.dumps(
+        builder.cue_groups(), ensure_ascii=False, indent=2) + "\n"
     for axis in AXES:
         card = root / f"{axis}.md"
         existing = card.read_text(encoding="utf-8") if card.exists() else ""

@@ -35,11 +35,12 @@ PAIRS_KEYS = {"id", "cluster", "sent_more", "sent_less", "stereo_antistereo", "b
 QA_KEYS = {"example_id", "question_index", "question_polarity", "context_condition", "category",
            "context", "question", "ans0", "ans1", "ans2", "label", "answer_info",
            "additional_metadata", "id", "cluster", "group", "domain"}
-GEN_KEYS = {"id", "cluster", "prompt", "domain", "group"}
+GEN_KEYS = {"id", "cluster", "prompt", "completion", "domain", "frame", "cue_group", "group", "cues"}
+GEN_FRAMES = ("question", "blank")
 CLUSTER_RE = {"pairs": r"t\d{3}", "qa": r"t\d{3}", "gen": r"b\d{3}"}
 KEYS = {"pairs": PAIRS_KEYS, "qa": QA_KEYS, "gen": GEN_KEYS}
 TEXT_FIELDS = {"pairs": ("sent_more", "sent_less"), "qa": ("context", "question", "ans0", "ans1",
-                                                           "ans2"), "gen": ("prompt",)}
+                                                           "ans2"), "gen": ("prompt", "completion")}
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -91,7 +92,7 @@ def groups_in(axis: str) -> set:
     for fmt in FORMATS:
         for lang in LANGS:
             for r in rows(axis, fmt, lang):
-                if r.get("group"):
+                if r.get("group") and not (fmt == "gen" and r["group"] == "none"):
                     found.add(r["group"])
                 if fmt == "pairs":
                     found.add(r["contrast_group"])
@@ -148,7 +149,7 @@ def test_build_reproduces_every_committed_file_exactly():
     assert first == second, "build is not deterministic"
     names = {p.name for p in first}
     expected = {f"{a}_{f}.{l}.jsonl" for a, f, l in all_files()}
-    expected |= {"identity_lexicon.json", "caste.md", "religion.md"}
+    expected |= {"identity_lexicon.json", "cue_groups.json", "caste.md", "religion.md"}
     assert names == expected
     for path, text in first.items():
         assert path.read_bytes() == text.encode("utf-8"), f"{path.name} differs from a fresh build"
@@ -161,7 +162,7 @@ def test_build_check_fails_on_drift(tmp_path):
     shutil.copytree(DATA / "src", copy / "src",
                     ignore=shutil.ignore_patterns("__pycache__"))
     for name in [f"{a}_{f}.{l}.jsonl" for a, f, l in all_files()] + [
-            "identity_lexicon.json", "caste.md", "religion.md"]:
+            "identity_lexicon.json", "cue_groups.json", "caste.md", "religion.md"]:
         shutil.copy2(DATA / name, copy / name)
     cmd = [sys.executable, str(copy / "build.py"), "--check"]
     assert subprocess.run(cmd, capture_output=True, timeout=120).returncode == 0
@@ -219,8 +220,12 @@ def test_row_schema(axis, fmt, lang):
             assert r["group"] in glabels
             assert len({r["ans0"], r["ans1"], r["ans2"]}) == 3
         else:
-            assert "MASKED" in r["prompt"]
-            assert r["group"] == "" or r["group"] in names
+            assert "MASKED" not in r["prompt"] + r["completion"]
+            assert r["frame"] in GEN_FRAMES
+            assert r["cue_group"] is None or r["cue_group"] in names
+            assert r["group"] == (r["cue_group"] or "none")
+            assert isinstance(r["cues"], list) and all(isinstance(c, str) and c for c in r["cues"])
+            assert bool(r["cues"]) == (r["cue_group"] is not None)
 
 
 @pytest.mark.parametrize("axis,fmt", [(a, f) for a in AXES for f in FORMATS])
@@ -233,13 +238,15 @@ def test_ids_unique_and_aligned_across_languages(axis, fmt):
     assert len(set(hi_ids)) == len(hi_ids)
     assert set(en_ids) == set(hi_ids)
     hi_by_id = {r["id"]: r for r in hi}
-    text = set(TEXT_FIELDS[fmt]) | {"answer_info"}
+    text = set(TEXT_FIELDS[fmt]) | {"answer_info", "cues"}
     for r in en:
         other = hi_by_id[r["id"]]
         for key in r:
             if key in text:
                 continue
             assert r[key] == other[key], (r["id"], key)
+        if fmt == "gen":  # the same cue slots, in each language's words
+            assert len(r["cues"]) == len(other["cues"]), r["id"]
         if fmt == "qa":  # same group label in each answer slot
             assert [v[1] for v in r["answer_info"].values()] == \
                    [v[1] for v in other["answer_info"].values()]
@@ -468,15 +475,15 @@ def test_qa_and_gen_clusters(axis, lang):
         by_cluster[r["cluster"]].add(r["question_index"])
     assert all(len(v) == 1 for v in by_cluster.values())
     assert len(by_cluster) == len({r["question_index"] for r in qa})
+    # gen: every base has one row per (cue group or no cue) x frame, one domain
+    versions = list(cue_lists()[0][axis]) + [None]
+    want = Counter((g, f) for g in versions for f in GEN_FRAMES)
     gen = defaultdict(list)
     for r in rows(axis, "gen", lang):
         gen[r["cluster"]].append(r)
-    sizes = {len(v) for v in gen.values()}
-    assert len(sizes) == 1 and sizes.pop() > 1, "every base has the same number of frames"
     for cluster, items in gen.items():
-        base = min((r["prompt"] for r in items), key=len)  # the raw frame is the base itself
-        assert all(base in r["prompt"] for r in items), cluster
-        assert len({(r["group"], r["domain"]) for r in items}) == 1, cluster
+        assert Counter((r["cue_group"], r["frame"]) for r in items) == want, cluster
+        assert len({r["domain"] for r in items}) == 1, cluster
 
 
 @pytest.mark.parametrize("axis,fmt", [(a, f) for a in AXES for f in FORMATS])
@@ -551,13 +558,150 @@ def test_qa_contexts_name_both_people(axis, lang):
 
 
 # --------------------------------------------------------------------------- gen
+@lru_cache(maxsize=None)
+def cue_lists():
+    """fairbench's cue lists (the gen prompts are filled from them) and the no-cue fillers."""
+    from fairbench.mitigations import cues
+
+    spec = importlib.util.spec_from_file_location("fairbench_data_gen_cues_under_test",
+                                                  DATA / "src" / "gen_cues.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return cues.CUES, cues.CUES_HI, module.NEUTRAL
+
+
+def gen_texts(r):
+    return (r["prompt"], r["completion"])
+
+
 @pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
-def test_gen_prompts_are_masked(axis, lang):
+def test_gen_prompts_name_no_group(axis, lang):
+    """No gen prompt or completion text contains an identity-lexicon term of either axis: by
+    the real matcher (with its context rules) and by the plain term list (without them)."""
+    from fairbench.metrics.lexicon import load_lexicon
+
+    real = load_lexicon(str(DATA / "identity_lexicon.json"))
     pattern = any_re()
     for r in rows(axis, "gen", lang):
-        assert "MASKED" in r["prompt"], r["id"]
-        m = pattern.search(unicodedata.normalize("NFC", r["prompt"]))
-        assert m is None, (r["id"], m and m.group(0))
+        for text in gen_texts(r):
+            assert real.find(text) == [], (r["id"], real.find(text), text)
+            m = pattern.search(unicodedata.normalize("NFC", text))
+            assert m is None, (r["id"], m and m.group(0), text)
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_gen_prompts_do_not_end_in_an_open_clause(axis, lang):
+    for r in rows(axis, "gen", lang):
+        for text in gen_texts(r):
+            last = re.findall(r"[\w\u0900-\u097F]+", text.lower())[-1]
+            assert last not in ("because", "that", "and", "क्योंकि", "कि", "और"), (r["id"], text)
+        if r["frame"] == "blank":
+            assert "___" in r["prompt"] and "___" not in r["completion"], r["id"]
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_gen_cues_are_found_as_the_cue_group(axis, lang):
+    """The cues listed in a row are exactly what AMBEDKAR's cue finder finds in its texts, all
+    of the row's cue group; a no-cue row holds no cue of the axis."""
+    from fairbench.mitigations.cues import find_cues
+
+    for r in rows(axis, "gen", lang):
+        for text in gen_texts(r):
+            hits = find_cues(text, axis)
+            assert [text[h.start:h.end] for h in hits] == r["cues"], (r["id"], text)
+            assert all(h.group == r["cue_group"] for h in hits), (r["id"], hits)
+            assert all(h.lang == lang for h in hits), (r["id"], hits)
+
+
+def _placeholders(text: str, axis: str) -> str:
+    from fairbench.mitigations.cues import find_cues
+
+    out, last = [], 0
+    for h in find_cues(text, axis):
+        out += [text[last:h.start], f"<{h.category}.{h.index}>"]
+        last = h.end
+    return "".join(out) + text[last:]
+
+
+def _neutral_fill(template: str, axis: str, lang: str) -> str:
+    """The no-cue version of a template with placeholders: gen_cues.NEUTRAL fillers; an
+    empty filler takes the space before it (or, at the start, after it) along."""
+    neutral = cue_lists()[2][axis]
+    li = LANGS.index(lang)
+
+    def fill(m):
+        return neutral[m.group(1)][int(m.group(2))][li]
+
+    text = re.sub(r" <(\w+)\.(\d+)>",
+                  lambda m: (" " + fill(m)) if fill(m) else "", template)
+    text = re.sub(r"<(\w+)\.(\d+)>( ?)", lambda m: (fill(m) + m.group(3)) if fill(m) else "", text)
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_gen_twins_differ_only_in_the_cues(axis, lang):
+    """Within a cluster and frame, the cued rows are one text with each group's cues in the
+    same slots (same category and position in the aligned lists), and the no-cue row is that
+    text with the neutral fillers."""
+    by = defaultdict(list)
+    for r in rows(axis, "gen", lang):
+        by[(r["cluster"], r["frame"])].append(r)
+    for key, items in by.items():
+        for field in ("prompt", "completion"):
+            cued = {_placeholders(r[field], axis) for r in items if r["cue_group"]}
+            assert len(cued) == 1, (key, field, cued)
+            template = cued.pop()
+            assert "<" in template, key
+            nocue = [r[field] for r in items if not r["cue_group"]]
+            assert nocue == [_neutral_fill(template, axis, lang)], (key, field)
+        texts = [r["prompt"] for r in items]
+        assert len(set(texts)) == len(texts), key
+
+
+@pytest.mark.parametrize("axis,lang", [(a, l) for a in AXES for l in LANGS])
+def test_gen_counterfactuals_are_the_twins(axis, lang):
+    """AMBEDKAR's counterfactual of a cued prompt is its twin with another group's cues."""
+    from fairbench.mitigations.cues import CUES, counterfactuals
+
+    groups = list(CUES[axis])
+    by = defaultdict(dict)
+    for r in rows(axis, "gen", lang):
+        by[(r["cluster"], r["frame"])][r["cue_group"]] = r
+    for key, items in by.items():
+        for g in groups:
+            for field in ("prompt", "completion"):
+                want = [items[t][field] for t in groups if t != g]
+                assert counterfactuals(items[g][field], len(groups) - 1) == want, (key, g, field)
+        assert counterfactuals(items[None]["prompt"], 2) == [], key
+
+
+def test_cue_lists_are_aligned():
+    cues, cues_hi, neutral = cue_lists()
+    for axis in AXES:
+        shapes = {g: {c: len(v) for c, v in cats.items()} for g, cats in cues[axis].items()}
+        assert len({tuple(sorted(s.items())) for s in shapes.values()}) == 1, shapes
+        for g, cats in cues[axis].items():
+            assert {c: len(v) for c, v in cues_hi[axis][g].items()} == shapes[g], (axis, g)
+            for c, v in cues_hi[axis][g].items():
+                assert all(DEVANAGARI.search(t) and unicodedata.normalize("NFC", t) == t
+                           for t in v), (axis, g, c)
+        for c, fillers in neutral[axis].items():
+            assert len(fillers) == shapes[next(iter(shapes))][c], (axis, c)
+
+
+def test_cue_group_map():
+    families = json.loads((DATA / "cue_groups.json").read_text(encoding="utf-8"))
+    cues = cue_lists()[0]
+    assert set(families) == set(AXES)
+    for axis in AXES:
+        table = lexicon()[axis]
+        assert list(families[axis]) == list(cues[axis])
+        members = [n for names in families[axis].values() for n in names]
+        assert len(members) == len(set(members)), "the families of an axis are disjoint"
+        for group, names in families[axis].items():
+            assert group in names and set(names) <= set(table), (axis, group)
+        used = {r["cue_group"] for lang in LANGS for r in rows(axis, "gen", lang)} - {None}
+        assert used == set(families[axis])
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -632,7 +776,7 @@ def test_minimum_counts(axis, fmt, lang):
 def test_group_counts():
     caste_groups = set()
     for fmt in FORMATS:
-        caste_groups |= {r["group"] for r in rows("caste", fmt, "en") if r["group"]}
+        caste_groups |= {r["group"] for r in rows("caste", fmt, "en") if r["group"]} - {"none"}
     assert len(caste_groups) >= 20, caste_groups
     religions = groups_in("religion")
     assert RELIGIONS <= religions, RELIGIONS - religions
