@@ -85,8 +85,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         # worker code alike (see docs/cascade.md)
         os.environ["FAIRBENCH_CASCADE_PAYLOAD"] = args.payload
         extra["payload"] = args.payload
+    if args.samples < 1:
+        raise UserError(f"--samples must be at least 1, got {args.samples}")
+    if args.temperature < 0:
+        raise UserError(f"--temperature must be 0 (greedy) or more, got {args.temperature}")
+    if args.samples > 1 and args.temperature == 0:
+        raise UserError("--samples K > 1 needs --temperature T > 0: greedy decoding gives K identical generations")
     settings = Settings(seed=args.seed, limit=args.limit, batch_size=args.batch_size, device=args.device,
-                        dtype=args.dtype, lang=args.lang, bootstrap_iters=args.bootstrap_iters, extra=extra)
+                        dtype=args.dtype, lang=args.lang, bootstrap_iters=args.bootstrap_iters,
+                        samples=args.samples, temperature=args.temperature, extra=extra)
     mitigation = None
     if args.mitigation != "none":
         from fairbench.mitigations import parse_mitigation
@@ -204,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--batch-size", type=int, default=8)
     r.add_argument("--seed", type=int, default=1234)
     r.add_argument("--limit", type=int, default=None, help="evaluate N items of each task, spread over its groups and domains (chosen by --seed; the results list them)")
+    r.add_argument("--samples", type=int, default=1,
+                   help="generation tasks: generations per prompt, sampled at --temperature (default 1, greedy)")
+    r.add_argument("--temperature", type=float, default=0.0, help="generation tasks: sampling temperature (0: greedy)")
     r.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's own choice)")
     r.add_argument("--bootstrap-iters", type=int, default=1000)
     r.add_argument("--mitigation", default="none",

@@ -42,6 +42,11 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+# the columns of the per-group table (default: the headline); a generation group is the group
+# the prompts' cues point to, so what matters there is also how often that group is named
+GROUP_COLUMNS = {"gen": ("iir", "cued_rate", "decline_rate")}
+
+
 def format_results(results: dict) -> str:
     """Overall metrics per task, then the headline metric per group, with 95% CIs."""
     model = results["model"]
@@ -62,11 +67,15 @@ def format_results(results: dict) -> str:
         if not task.get("groups"):
             continue
         h = task["headline"]
-        grows = [[g, _fmt(v["metrics"][h]), str(v["n"])] for g, v in task["groups"].items()]
-        text = f"{name}: {h} by {task['by']}\n" + _table([task["by"], f"{h} [95% CI]", "n"], grows)
+        cols = [c for c in GROUP_COLUMNS.get(task["format"], (h,)) if c in task["metrics"]] or [h]
+        grows = [[g, *(_fmt(v["metrics"][c]) for c in cols), str(v["n"])] for g, v in task["groups"].items()]
+        text = f"{name}: by {task['by']}\n" + _table([task["by"], *(f"{c} [95% CI]" for c in cols), "n"], grows)
         worst = task.get("worst_group")
         if worst:
-            text += f"\nworst {task['by']} (n >= 10): {worst['group']} {_fmt(worst)}; {worst_verdict(worst)}"
+            text += f"\nworst {task['by']} by {h} (n >= 10): {worst['group']} {_fmt(worst)}; {worst_verdict(worst)}"
+        for key, groups in task.get("breakdowns", {}).items():
+            text += f"\n\n{name}: {h} by {key}\n" + _table(
+                [key, f"{h} [95% CI]", "n"], [[g, _fmt(v["metrics"][h]), str(v["n"])] for g, v in groups.items()])
         parts.append(text)
     legend = "* headline metric"
     if any(t.get("informative") is False for t in results["tasks"].values()):

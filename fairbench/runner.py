@@ -23,10 +23,18 @@ from fairbench.results import SCHEMA_VERSION, versions, write_json, write_jsonl
 from fairbench.tasks.registry import TaskSpec
 from fairbench.tasks.sample import stratified
 
-# the key each format is disaggregated by: pairs and QA items are about a group; masked
-# generation prompts name no group, so they are broken down by domain
-BY = {"pairs": "group", "qa": "group", "gen": "domain"}
+# the key each format is disaggregated by: pairs and QA items are about a group; generation
+# prompts by the group their cues point to ("none" for the no-cue versions; files without cues:
+# by domain), and also by domain
+BY = {"pairs": "group", "qa": "group", "gen": "group"}
 BY["cascade"] = "domain"  # cascade prompts: by task type (target vs other is in the metrics)
+ALSO_BY = {"gen": ("domain",)}
+
+
+def breakdown_key(task: TaskSpec) -> str:
+    if task.fmt == "gen" and not any(r.get("cue_group") for r in task.rows):
+        return "domain"
+    return BY[task.fmt]
 
 
 @dataclass
@@ -39,10 +47,43 @@ class Settings:
     lang: str = "en"
     bootstrap_iters: int = 1000
     ci_level: float = 0.95
+    samples: int = 1           # gen: generations per prompt (K > 1 samples at `temperature`)
+    temperature: float = 0.0   # gen: 0 is greedy decoding
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "extra"} | self.extra
+
+
+def has_chat_template(lm) -> bool:
+    """Whether ``lm`` (or the model a mitigation wraps) has a chat template to prompt with."""
+    tok = getattr(lm, "tokenizer", None)
+    return bool(getattr(tok, "chat_template", None))
+
+
+def lm_eval_task(task: TaskSpec, chat: bool) -> tuple[str | dict, str]:
+    """(lm-eval task, its name) for this run: a generation task given to a model without a chat
+    template reads each row's plain completion frame instead of its instruction."""
+    if task.fmt != "gen" or chat:
+        return task.lm_eval, task.lm_eval_name
+    from lm_eval.tasks._yaml_loader import load_yaml
+
+    from fairbench.tasks.paths import TASK_DIR
+
+    if isinstance(task.lm_eval, dict):
+        config = dict(task.lm_eval)
+    else:
+        config = load_yaml(TASK_DIR / f"{task.lm_eval_name}.yaml")  # its include resolved
+        config.pop("tag", None)
+    name = f"{task.lm_eval_name}_completion"
+    config.update(task=name, dataset_kwargs={**config.get("dataset_kwargs", {}), "frame": "completion"})
+    return config, name
+
+
+def _gen_kwargs(settings: Settings) -> str | None:
+    if settings.temperature <= 0:
+        return None  # the task's own greedy decoding
+    return f"do_sample=True,temperature={settings.temperature}"
 
 
 def _slug(text: str) -> str:
@@ -55,8 +96,9 @@ def _records(task: TaskSpec, samples: list[dict]) -> list[dict]:
     rows = []
     for s in sorted(samples, key=lambda s: s["doc_id"]):
         doc = s["doc"]
-        rows.append({"task": task.name, "id": doc["id"], "cluster": doc.get("cluster") or doc["id"],
-                     "group": doc.get("group", ""), "domain": doc.get("domain", ""), "record": s[key]})
+        row = {"task": task.name, "id": doc["id"], "cluster": doc.get("cluster") or doc["id"],
+               "group": doc.get("group") or "", "domain": doc.get("domain") or "", "record": s[key]}
+        rows.append(row)
     return rows
 
 
@@ -64,9 +106,10 @@ def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
     """Metrics with CIs, overall and per group, for one task's per-item rows; the bootstrap
     resamples the rows' clusters (templates, base prompts), not single rows."""
     metrics = FORMAT_METRICS[task.fmt]
-    by = BY[task.fmt]
+    by = breakdown_key(task)
     cols = to_columns(task.fmt, [r["record"] for r in rows])
-    scored = evaluate(metrics, cols, [r[by] for r in rows], clusters=[r.get("cluster") or r["id"] for r in rows],
+    clusters = [r.get("cluster") or r["id"] for r in rows]
+    scored = evaluate(metrics, cols, [r[by] for r in rows], clusters=clusters,
                       iters=settings.bootstrap_iters, seed=settings.seed, level=settings.ci_level)
     out = {
         "worst_group": worst_group(metrics[0], scored, level=settings.ci_level),
@@ -81,6 +124,11 @@ def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
         "groups": scored["groups"],
         "notes": task_notes(task, scored),
     }
+    also = [k for k in ALSO_BY.get(task.fmt, ()) if k != by and any(r.get(k) for r in rows)]
+    if also:
+        out["breakdowns"] = {k: evaluate(metrics, cols, [r[k] for r in rows], clusters=clusters,
+                                         iters=settings.bootstrap_iters, seed=settings.seed,
+                                         level=settings.ci_level)["groups"] for k in also}
     if task.fmt == "qa":
         from fairbench.metrics.bbq import informative
 
@@ -202,22 +250,36 @@ def run(
         n = len(task.rows) if picked is None else len(picked)
         print(f"[{i}/{len(tasks)}] {task.name} ({task.fmt}, {task.lang}, {n} items)", file=sys.stderr, flush=True)
         t0 = time.time()
-        out = lm_eval.simple_evaluate(
-            model=lm,
-            tasks=[task.lm_eval],
-            task_manager=manager,
-            samples=None if picked is None else {task.lm_eval_name: picked},
-            log_samples=True,
-            bootstrap_iters=0,  # CIs come from fairbench's own bootstrap over the logged items
-            apply_chat_template=task.chat,
-            random_seed=settings.seed,
-            numpy_random_seed=settings.seed,
-            torch_random_seed=settings.seed,
-            fewshot_random_seed=settings.seed,
-        )
+        chat = task.chat and has_chat_template(lm)
+        lm_task, lm_name = lm_eval_task(task, chat)
+        rows, out = [], None
+        # K samples per prompt: K passes with seeds seed, seed+1, ...; the rows of one prompt
+        # share its cluster, so the bootstrap never treats them as independent prompts
+        for k in range(settings.samples if task.fmt == "gen" else 1):
+            seed = settings.seed + k
+            out = lm_eval.simple_evaluate(
+                model=lm,
+                tasks=[lm_task],
+                task_manager=manager,
+                samples=None if picked is None else {lm_name: picked},
+                log_samples=True,
+                bootstrap_iters=0,  # CIs come from fairbench's own bootstrap over the logged items
+                apply_chat_template=chat,
+                gen_kwargs=_gen_kwargs(settings) if task.fmt == "gen" else None,
+                random_seed=seed,
+                numpy_random_seed=seed,
+                torch_random_seed=seed,
+                fewshot_random_seed=seed,
+            )
+            if not main or out is None:
+                break
+            part = _records(task, out["samples"][lm_name])
+            if settings.samples > 1 and task.fmt == "gen":
+                for r in part:
+                    r["sample"] = k
+            rows += part
         if not main or out is None:  # other ranks of a multi-process run: rank 0 writes
             continue
-        rows = _records(task, out["samples"][task.lm_eval_name])
         _check_generations(task, rows)
         scored = score_task(task, rows, settings)
         scored["wall_time_s"] = round(time.time() - t0, 2)

@@ -16,7 +16,7 @@ from fairbench.metrics.bbq import QA_METRICS, answer_roles, qa_record
 from fairbench.metrics.bootstrap import bootstrap_ci, paired_bootstrap_delta
 from fairbench.metrics.cascade import CASCADE_METRICS, cascade_columns, cascade_record, detector
 from fairbench.metrics.grouped import evaluate
-from fairbench.metrics.identity import GEN_METRICS, Lexicon, gen_record, load_lexicon
+from fairbench.metrics.identity import GEN_METRICS, Lexicon, gen_columns, gen_record, load_lexicon
 from fairbench.metrics.lens import LENS_METRICS, lens_columns
 from fairbench.metrics.stereotype import PAIRS_METRICS, cond_split, pair_record, split_pair
 from fairbench.metrics.t2i import T2I_METRICS, t2i_columns, t2i_record
@@ -54,10 +54,7 @@ def to_columns(fmt: str, records: Sequence[dict]) -> Columns:
         cols["ambig"] = np.array([bool(r["ambig"]) for r in records], dtype=bool)
         return cols
     if fmt == "gen":
-        return {
-            "hit": np.array([bool(r["hits"]) for r in records], dtype=bool),
-            "empty": np.array([bool(r["empty"]) for r in records], dtype=bool),
-        }
+        return gen_columns(records)
     if fmt == "t2i":
         return t2i_columns(records)
     if fmt == "lens":

@@ -26,3 +26,8 @@ def data_file(axis: str, fmt: str, lang: str = "en") -> Path:
 
 def lexicon_path() -> Path:
     return data_dir() / "identity_lexicon.json"
+
+
+def cue_groups_path() -> Path:
+    """Which lexicon groups count as naming each cue group (data/cue_groups.json)."""
+    return data_dir() / "cue_groups.json"

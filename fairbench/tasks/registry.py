@@ -63,11 +63,34 @@ def _from_file(path: Path) -> TaskSpec:
     from lm_eval.tasks._yaml_loader import load_yaml
 
     fmt, rows = read_rows(path)
+    if fmt == "gen":
+        _check_cues(path, rows)
     stem = re.sub(r"[^A-Za-z0-9_]+", "_", path.stem).strip("_") or "file"
     lm_name = f"fairbench_file_{stem}"
     config = load_yaml(TASK_DIR / f"_{fmt}_template")
     config.update(task=lm_name, dataset_kwargs={"fmt": fmt, "path": str(path.resolve())})
     return TaskSpec(stem, fmt, "en", path.resolve(), config, lm_name, rows, sha256_file(path))
+
+
+def _check_cues(path: Path, rows: list[dict]) -> None:
+    """A gen row with a ``cue_group`` needs an ``axis`` whose shipped cue-group map has that
+    group (data/cue_groups.json), or its cue effect could not be scored."""
+    import json
+
+    from fairbench.tasks.paths import cue_groups_path
+
+    cued = [r for r in rows if r.get("cue_group")]
+    if not cued:
+        return
+    families = json.loads(cue_groups_path().read_text(encoding="utf-8")) if cue_groups_path().is_file() else {}
+    for r in cued:
+        axis = r.get("axis")
+        if axis not in families:
+            raise UserError(f"{path}: row {r['id']!r} has a cue_group but no axis column "
+                            f"({' or '.join(sorted(families)) or 'caste or religion'})")
+        if r["cue_group"] not in families[axis]:
+            raise UserError(f"{path}: row {r['id']!r}: unknown {axis} cue_group {r['cue_group']!r}; "
+                            f"use one of {', '.join(sorted(families[axis]))}")
 
 
 def expand(names: str) -> list[str]:

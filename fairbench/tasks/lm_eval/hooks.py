@@ -7,19 +7,26 @@ records and the aggregations are the same code fairbench's own scoring uses, and
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from pathlib import Path
 
 from lm_eval.api.instance import Instance
 from lm_eval.api.task import ConfigurableTask
 
 from fairbench.metrics import FORMAT_METRICS, cond_split, gen_record, load_lexicon, pair_record, qa_record, to_columns
-from fairbench.tasks.paths import data_file, lexicon_path
+from fairbench.tasks.paths import cue_groups_path, data_file, lexicon_path
 
 _QA_PROMPT = {"en": ("Q", "A"), "hi": ("प्रश्न", "उत्तर")}
 
 
-def load_docs(fmt: str, axis: str | None = None, lang: str = "en", path: str | None = None, **_):
-    """custom_dataset: the prompt set as a DatasetDict with one ``test`` split."""
+def load_docs(fmt: str, axis: str | None = None, lang: str = "en", path: str | None = None,
+              frame: str = "prompt", **_):
+    """custom_dataset: the prompt set as a DatasetDict with one ``test`` split.
+
+    ``frame="completion"`` (gen, for a model without a chat template) puts each row's plain
+    completion text, where it has one, in ``prompt``; the instruction stays in ``instruction``.
+    """
     import datasets
 
     from fairbench.tasks.datafile import read_rows
@@ -28,6 +35,11 @@ def load_docs(fmt: str, axis: str | None = None, lang: str = "en", path: str | N
     _, rows = read_rows(file, fmt)
     for row in rows:
         row.setdefault("lang", lang)
+        if fmt == "gen":
+            row.setdefault("axis", axis)
+            row.setdefault("cue_group", None)
+            if frame == "completion" and row.get("completion"):
+                row["instruction"], row["prompt"] = row["prompt"], row["completion"]
     return datasets.DatasetDict({"test": datasets.Dataset.from_list(rows)})
 
 
@@ -70,6 +82,15 @@ def gen_text(doc: dict) -> str:
     return doc["prompt"]
 
 
+@lru_cache(maxsize=4)
+def cue_families(axis: str | None) -> dict | None:
+    """The shipped cue-group map of ``axis`` (None without an axis or a map)."""
+    path = cue_groups_path()
+    if axis is None or not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8")).get(axis)
+
+
 def _per_metric(fmt: str, record: dict) -> dict:
     return {m.name: record for m in FORMAT_METRICS[fmt]}
 
@@ -89,7 +110,9 @@ def qa_results(doc: dict, results: list) -> dict:
 
 
 def gen_results(doc: dict, results: list) -> dict:
-    return _per_metric("gen", gen_record(results[0], load_lexicon(lexicon_path())))
+    axis = doc.get("axis") or None
+    return _per_metric("gen", gen_record(results[0], load_lexicon(lexicon_path()), axis=axis,
+                                         cue_group=doc.get("cue_group") or None, families=cue_families(axis)))
 
 
 def _aggregation(fmt: str, name: str):
@@ -112,3 +135,10 @@ agg_acc_ambig = _aggregation("qa", "acc_ambig")
 agg_acc_disambig = _aggregation("qa", "acc_disambig")
 agg_iir = _aggregation("gen", "iir")
 agg_empty_rate = _aggregation("gen", "empty_rate")
+agg_cued_rate = _aggregation("gen", "cued_rate")
+agg_cue_effect = _aggregation("gen", "cue_effect")
+agg_twin_rate = _aggregation("gen", "twin_rate")
+agg_iir_nocue = _aggregation("gen", "iir_nocue")
+agg_cue_effect_nocue = _aggregation("gen", "cue_effect_nocue")
+agg_nocue_rate = _aggregation("gen", "nocue_rate")
+agg_decline_rate = _aggregation("gen", "decline_rate")
