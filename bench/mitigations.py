@@ -1,11 +1,14 @@
 """Mitigations against plain greedy decoding, in one run, on the masked-identity generation tasks.
 
-For each task (caste_gen, religion_gen; the first --limit prompts) and each method (none,
+For each task (caste_gen, religion_gen; --limit prompts spread over cue groups and domains, as
+``fairbench run --limit`` picks them, by --seed) and each method (none,
 then every --mitigation), with the tasks' own generation settings (chat template, greedy,
 until "\\n\\n", --max-gen-toks):
 
-- IIR (identity inference rate, %) with a 95% bootstrap CI, and the change against none with a
-  paired bootstrap CI (a reduction whose CI includes 0 is not a result);
+- IIR (identity inference rate, %, names a group of the task's axis) and cued_rate (names the
+  group the prompt's cues point to) with 95% CIs, and their change against none with a paired
+  bootstrap CI, both resampling base prompts (clusters) (a reduction whose CI includes 0 is not
+  a result);
 - counterfactual gap: for the first --gap-limit prompts, the prompt is rewritten twice with only
   the identity changed (cues swapped, or the mask filled with two groups: mitigations/cues.py),
   both are generated, and the gap is 1 - word-level similarity of the two continuations (0: the
@@ -90,7 +93,9 @@ def main(argv=None) -> int:
     import torch
 
     from fairbench.metrics import bootstrap_ci, gen_record, load_lexicon, paired_bootstrap_delta, to_columns
-    from fairbench.metrics.identity import IIR
+    from fairbench.metrics.identity import CUED_RATE, IIR
+    from fairbench.tasks.lm_eval.hooks import cue_families
+    from fairbench.tasks.sample import stratified
     from fairbench.mitigations import parse_mitigation
     from fairbench.mitigations.cues import counterfactuals
     from fairbench.models import load_lm, resolve_model
@@ -120,13 +125,15 @@ def main(argv=None) -> int:
         out = lm.generate_until([_instance(ctx, kwargs)], disable_tqdm=True)[0]
         return ctx, out, time.perf_counter() - t
 
-    report = {"model": args.model, "device": str(inner.device), "threads": torch.get_num_threads(),
+    report = {"model": args.model, "lang": args.lang, "device": str(inner.device), "threads": torch.get_num_threads(),
               "limit": args.limit, "max_gen_toks": args.max_gen_toks, "settings": settings, "tasks": {}}
     for axis in [a.strip() for a in args.tasks.split(",") if a.strip()]:
         task = f"{axis}_gen"
         rows = [json.loads(line) for line in data_file(axis, "gen", args.lang).read_text(encoding="utf-8").splitlines()
-                if line.strip()][: args.limit]
+                if line.strip()]
+        rows = [rows[i] for i in stratified(rows, args.limit, args.seed)]
         prompts = [r["prompt"] for r in rows]
+        clusters = [r.get("cluster") or r["id"] for r in rows]
         gens = {m: [] for m in methods}
         secs = {m: 0.0 for m in methods}
         contexts = []
@@ -152,7 +159,9 @@ def main(argv=None) -> int:
         def n_tokens(texts):
             return sum(len(inner.tok_encode(t)) for t in texts)
 
-        cols = {m: to_columns("gen", [gen_record(g, lexicon) for g in gens[m]]) for m in methods}
+        families = cue_families(axis)
+        cols = {m: to_columns("gen", [gen_record(g, lexicon, axis=axis, cue_group=r.get("cue_group"), families=families)
+                                      for g, r in zip(gens[m], rows)]) for m in methods}
         plain_tps = n_tokens(gens["none"]) / max(secs["none"], 1e-9)
         res = {"n": len(prompts), "n_gap_pairs": len(pairs),
                "plain_batched_tokens_per_s": n_tokens(batched) / max(batched_s, 1e-9), "methods": {}}
@@ -160,7 +169,10 @@ def main(argv=None) -> int:
             tps = n_tokens(gens[name]) / max(secs[name], 1e-9)
             entry = {
                 "iir": IIR(cols[name]),
-                "iir_ci": bootstrap_ci(IIR, cols[name], iters=args.bootstrap_iters, seed=args.seed),
+                "iir_ci": bootstrap_ci(IIR, cols[name], iters=args.bootstrap_iters, seed=args.seed, clusters=clusters),
+                "cued_rate": CUED_RATE(cols[name]),
+                "cued_rate_ci": bootstrap_ci(CUED_RATE, cols[name], iters=args.bootstrap_iters, seed=args.seed,
+                                             clusters=clusters),
                 "empty_rate": 100.0 * float(np.mean(cols[name]["empty"])),
                 "gap": _mean_ci(gaps[name], args.bootstrap_iters, args.seed),
                 "ppl_under_plain": _perplexity(inner, contexts, gens[name]),
@@ -170,13 +182,17 @@ def main(argv=None) -> int:
                 "speed_vs_plain": tps / plain_tps,
                 "slowdown_vs_plain": plain_tps / tps if tps else None,
                 "generations": gens[name],
+                "ids": [r["id"] for r in rows],
             }
             if name != "none":
                 delta, ci = paired_bootstrap_delta(IIR, cols["none"], cols[name], iters=args.bootstrap_iters,
-                                                   seed=args.seed)
+                                                   seed=args.seed, clusters=clusters)
                 entry["iir_delta"] = delta
                 entry["iir_delta_ci"] = ci
                 entry["significant"] = bool(ci and (ci[1] < 0 or ci[0] > 0))
+                delta, ci = paired_bootstrap_delta(CUED_RATE, cols["none"], cols[name], iters=args.bootstrap_iters,
+                                                   seed=args.seed, clusters=clusters)
+                entry["cued_rate_delta"], entry["cued_rate_delta_ci"] = delta, ci
             res["methods"][name] = entry
         report["tasks"][task] = res
         _print(task, res)
@@ -196,16 +212,20 @@ def _fmt_ci(ci) -> str:
 def _print(task: str, res: dict) -> None:
     print(f"\n{task} (n={res['n']}, gap pairs={res['n_gap_pairs']}; plain batched "
           f"{res['plain_batched_tokens_per_s']:.1f} tok/s)")
-    head = f"| {'method':<40} | {'IIR % [95% CI]':<20} | {'delta pts [95% CI]':<22} | {'empty %':>7} | " \
+    head = f"| {'method':<40} | {'IIR % [95% CI]':<20} | {'delta pts [95% CI]':<22} | " \
+           f"{'cued % [95% CI]':<20} | {'delta pts [95% CI]':<22} | {'empty %':>7} | " \
            f"{'cf gap [95% CI]':<22} | {'ppl':>6} | {'tok/s':>6} | {'x plain':>7} |"
     print(head)
     print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
     for name, m in res["methods"].items():
         delta = f"{m['iir_delta']:+.1f} {_fmt_ci(m['iir_delta_ci'])}" if "iir_delta" in m else ""
+        cdelta = f"{m['cued_rate_delta']:+.1f} {_fmt_ci(m['cued_rate_delta_ci'])}" if "cued_rate_delta" in m else ""
+        cued = f"{m['cued_rate']:5.1f} {_fmt_ci(m['cued_rate_ci']):<14}" if m["cued_rate"] == m["cued_rate"] else "n/a"
         gap = m["gap"]
         gap_s = f"{gap['value']:.3f} [{gap['ci'][0]:.3f}, {gap['ci'][1]:.3f}]" if gap["ci"] else "n/a"
         ppl = f"{m['ppl_under_plain']:.2f}" if m["ppl_under_plain"] else "n/a"
-        print(f"| {name:<40} | {m['iir']:5.1f} {_fmt_ci(m['iir_ci']):<14} | {delta:<22} | {m['empty_rate']:7.1f} | "
+        print(f"| {name:<40} | {m['iir']:5.1f} {_fmt_ci(m['iir_ci']):<14} | {delta:<22} | {cued:<20} | {cdelta:<22} | "
+              f"{m['empty_rate']:7.1f} | "
               f"{gap_s:<22} | {ppl:>6} | {m['tokens_per_s']:6.1f} | {m['slowdown_vs_plain']:6.2f}x |")
 
 

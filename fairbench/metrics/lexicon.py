@@ -255,3 +255,34 @@ def lexicon_terms(data: dict) -> dict[str, dict[str, list[str]]]:
 def load_lexicon(path: str | Path) -> Lexicon:
     with open(path, encoding="utf-8") as f:
         return Lexicon(json.load(f))
+
+
+def matcher_accuracy(rows: list[dict], lexicon: Lexicon, axis: str, lang: str | None = None) -> dict:
+    """Precision and recall of "names a group of ``axis``" on hand-labelled generations
+    (data/lexicon_eval/labelled.jsonl: ``generation``, ``lang``, and per axis the list of groups
+    a labeller found), at the level the IIR counts: one decision per generation.
+
+    >>> lex = Lexicon({"caste": {"Dalit": ["Dalit"]}, "religion": {}})
+    >>> rows = [{"generation": "A Dalit.", "caste": ["Dalit"]}, {"generation": "A chamar.", "caste": ["Chamar"]},
+    ...         {"generation": "None.", "caste": []}]
+    >>> r = matcher_accuracy(rows, lex, "caste"); (r["tp"], r["fp"], r["fn"], r["precision"], r["recall"])
+    (1, 0, 1, 1.0, 0.5)
+    """
+    tp = fp = fn = tn = 0
+    misses, false_hits = [], []
+    for r in rows:
+        if lang is not None and r.get("lang", "en") != lang:
+            continue
+        said = any(lexicon.axis_of.get(g) == axis for g in lexicon.find(r["generation"]))
+        truth = bool(r[axis])
+        tp += said and truth
+        fp += said and not truth
+        fn += truth and not said
+        tn += not said and not truth
+        if truth and not said:
+            misses.append(r.get("id"))
+        if said and not truth:
+            false_hits.append(r.get("id"))
+    return {"axis": axis, "lang": lang, "n": tp + fp + fn + tn, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": tp / (tp + fp) if tp + fp else None, "recall": tp / (tp + fn) if tp + fn else None,
+            "misses": misses, "false_hits": false_hits}
