@@ -193,6 +193,13 @@ class Builder:
             if axis is None:
                 raise ValueError(f"slurs for a group not in the lexicon: {name!r}")
             out[axis][name] = out[axis][name] + list(terms)
+        words = getattr(g, "CLAN_WORDS", {})
+        for name, (en, hi) in getattr(g, "CLAN_NAMES", {}).items():
+            axis = next((a for a, table in out.items() if name in table), None)
+            if axis is None:
+                raise ValueError(f"clan names for a group not in the lexicon: {name!r}")
+            out[axis][name] = out[axis][name] + [f"{c} {w}" for c in en for w in words["en"]] \
+                + [f"{c} {w}" for c in hi for w in words["hi"]]
         return {axis: {name: list(dict.fromkeys(nfc(t) for t in terms)) for name, terms in table.items()}
                 for axis, table in out.items()}
 
