@@ -52,9 +52,15 @@ def main(argv=None) -> int:
     ap.add_argument("--source", action="append", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--split", default=None, help="put every row in this split (default: a third dev, the rest test)")
+    ap.add_argument("--exclude", action="append", default=[],
+                    help="a labelled or unlabelled file whose generations must not be drawn again")
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     rows, seen = [], set()
+    for path in args.exclude:
+        seen.update(json.loads(line)["generation"] for line in Path(path).read_text(encoding="utf-8").splitlines()
+                    if line.strip())
     for spec in args.source:
         parts = spec.split(":")
         path = Path(parts[0])
@@ -70,7 +76,7 @@ def main(argv=None) -> int:
     rng.shuffle(rows)  # the labeller sees sources mixed
     for i, r in enumerate(rows):
         r["id"] = "lx-" + hashlib.sha256(f"{r['run']}/{r['item']}/{r['mitigation']}".encode()).hexdigest()[:10]
-        r["split"] = "dev" if i % 3 == 0 else "test"
+        r["split"] = args.split or ("dev" if i % 3 == 0 else "test")
     Path(args.out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
     return 0

@@ -88,23 +88,23 @@ def main(argv=None) -> int:
     ap.add_argument("--bootstrap-iters", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--output", default="results/bench_mitigations.json")
+    ap.add_argument("--rescore", help="re-score a report's logged generations with the current lexicon "
+                                      "(IIR, cued_rate and their changes; timing, ppl and gap columns kept)")
     args = ap.parse_args(argv)
+    if args.rescore:
+        return rescore(Path(args.rescore), Path(args.output), args)
 
     import torch
 
-    from fairbench.metrics import bootstrap_ci, gen_record, load_lexicon, paired_bootstrap_delta, to_columns
-    from fairbench.metrics.identity import CUED_RATE, IIR
-    from fairbench.tasks.lm_eval.hooks import cue_families
     from fairbench.tasks.sample import stratified
     from fairbench.mitigations import parse_mitigation
     from fairbench.mitigations.cues import counterfactuals
     from fairbench.models import load_lm, resolve_model
-    from fairbench.tasks.paths import data_file, lexicon_path
+    from fairbench.tasks.paths import data_file
 
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    lexicon = load_lexicon(lexicon_path())
     t0 = time.time()
     inner = load_lm(resolve_model(args.model), device=args.device, dtype=args.dtype, batch_size=args.batch_size)
     specs = args.mitigation or ["ambedkar", "uddia"]
@@ -133,7 +133,6 @@ def main(argv=None) -> int:
                 if line.strip()]
         rows = [rows[i] for i in stratified(rows, args.limit, args.seed)]
         prompts = [r["prompt"] for r in rows]
-        clusters = [r.get("cluster") or r["id"] for r in rows]
         gens = {m: [] for m in methods}
         secs = {m: 0.0 for m in methods}
         contexts = []
@@ -159,21 +158,13 @@ def main(argv=None) -> int:
         def n_tokens(texts):
             return sum(len(inner.tok_encode(t)) for t in texts)
 
-        families = cue_families(axis)
-        cols = {m: to_columns("gen", [gen_record(g, lexicon, axis=axis, cue_group=r.get("cue_group"), families=families)
-                                      for g, r in zip(gens[m], rows)]) for m in methods}
         plain_tps = n_tokens(gens["none"]) / max(secs["none"], 1e-9)
         res = {"n": len(prompts), "n_gap_pairs": len(pairs),
                "plain_batched_tokens_per_s": n_tokens(batched) / max(batched_s, 1e-9), "methods": {}}
         for name in methods:
             tps = n_tokens(gens[name]) / max(secs[name], 1e-9)
             entry = {
-                "iir": IIR(cols[name]),
-                "iir_ci": bootstrap_ci(IIR, cols[name], iters=args.bootstrap_iters, seed=args.seed, clusters=clusters),
-                "cued_rate": CUED_RATE(cols[name]),
-                "cued_rate_ci": bootstrap_ci(CUED_RATE, cols[name], iters=args.bootstrap_iters, seed=args.seed,
-                                             clusters=clusters),
-                "empty_rate": 100.0 * float(np.mean(cols[name]["empty"])),
+                "empty_rate": 100.0 * float(np.mean([not g.strip() for g in gens[name]])),
                 "gap": _mean_ci(gaps[name], args.bootstrap_iters, args.seed),
                 "ppl_under_plain": _perplexity(inner, contexts, gens[name]),
                 "tokens": n_tokens(gens[name]),
@@ -184,16 +175,8 @@ def main(argv=None) -> int:
                 "generations": gens[name],
                 "ids": [r["id"] for r in rows],
             }
-            if name != "none":
-                delta, ci = paired_bootstrap_delta(IIR, cols["none"], cols[name], iters=args.bootstrap_iters,
-                                                   seed=args.seed, clusters=clusters)
-                entry["iir_delta"] = delta
-                entry["iir_delta_ci"] = ci
-                entry["significant"] = bool(ci and (ci[1] < 0 or ci[0] > 0))
-                delta, ci = paired_bootstrap_delta(CUED_RATE, cols["none"], cols[name], iters=args.bootstrap_iters,
-                                                   seed=args.seed, clusters=clusters)
-                entry["cued_rate_delta"], entry["cued_rate_delta_ci"] = delta, ci
             res["methods"][name] = entry
+        _score(res, rows, axis, args)  # IIR and cued_rate with CIs, and their paired changes
         report["tasks"][task] = res
         _print(task, res)
     # cumulative over the tasks, the counterfactual pairs included
@@ -202,6 +185,50 @@ def main(argv=None) -> int:
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _score(report_task: dict, rows: list[dict], axis: str, args) -> None:
+    """IIR and cued_rate of every method, and their paired change against none, in place."""
+    from fairbench.metrics import bootstrap_ci, gen_record, load_lexicon, paired_bootstrap_delta, to_columns
+    from fairbench.metrics.identity import CUED_RATE, IIR
+    from fairbench.tasks.lm_eval.hooks import cue_families
+    from fairbench.tasks.paths import lexicon_path
+
+    lexicon, families = load_lexicon(lexicon_path()), cue_families(axis)
+    clusters = [r.get("cluster") or r["id"] for r in rows]
+    methods = report_task["methods"]
+    cols = {m: to_columns("gen", [gen_record(g, lexicon, axis=axis, cue_group=r.get("cue_group"), families=families)
+                                  for g, r in zip(e["generations"], rows)]) for m, e in methods.items()}
+    for name, entry in methods.items():
+        for metric in (IIR, CUED_RATE):
+            entry[metric.name] = metric(cols[name])
+            entry[f"{metric.name}_ci"] = bootstrap_ci(metric, cols[name], iters=args.bootstrap_iters, seed=args.seed,
+                                                      clusters=clusters)
+            if name != "none":
+                d, ci = paired_bootstrap_delta(metric, cols["none"], cols[name], iters=args.bootstrap_iters,
+                                               seed=args.seed, clusters=clusters)
+                entry[f"{metric.name}_delta"], entry[f"{metric.name}_delta_ci"] = d, ci
+        if name != "none":
+            ci = entry["iir_delta_ci"]
+            entry["significant"] = bool(ci and (ci[1] < 0 or ci[0] > 0))
+
+
+def rescore(path: Path, output: Path, args) -> int:
+    from fairbench.tasks.paths import data_file
+
+    report = json.loads(path.read_text(encoding="utf-8"))
+    for task, res in report["tasks"].items():
+        axis = task.removesuffix("_gen")
+        by_id = {r["id"]: r for r in (json.loads(line) for line in data_file(axis, "gen", report.get("lang", "en"))
+                                      .read_text(encoding="utf-8").splitlines() if line.strip())}
+        rows = [by_id[i] for i in res["methods"]["none"]["ids"]]
+        _score(res, rows, axis, args)
+        _print(task, res)
+    report["rescored_from"] = path.name
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {output}", file=sys.stderr)
     return 0
 
 

@@ -77,6 +77,9 @@ def lm_eval_task(task: TaskSpec, chat: bool) -> tuple[str | dict, str]:
         config.pop("tag", None)
     name = f"{task.lm_eval_name}_completion"
     config.update(task=name, dataset_kwargs={**config.get("dataset_kwargs", {}), "frame": "completion"})
+    # the plain frame's answer is the rest of its line ("Answer:", "By caste, this family is"); a
+    # base model goes on to write more question-answer lines, whose groups are not its answer
+    config["generation_kwargs"] = {**config.get("generation_kwargs", {}), "until": ["\n"]}
     return config, name
 
 
@@ -124,6 +127,13 @@ def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
         "groups": scored["groups"],
         "notes": task_notes(task, scored),
     }
+    if task.fmt == "gen":  # what counts as naming a group is part of the measurement
+        from fairbench.tasks.datafile import sha256_file
+        from fairbench.tasks.paths import cue_groups_path, lexicon_path
+
+        out["data"]["lexicon_sha256"] = sha256_file(lexicon_path())
+        if cue_groups_path().is_file():
+            out["data"]["cue_groups_sha256"] = sha256_file(cue_groups_path())
     also = [k for k in ALSO_BY.get(task.fmt, ()) if k != by and any(r.get(k) for r in rows)]
     if also:
         out["breakdowns"] = {k: evaluate(metrics, cols, [r[k] for r in rows], clusters=clusters,

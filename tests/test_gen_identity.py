@@ -140,6 +140,7 @@ def test_chat_model_gets_the_instruction_in_its_template(tmp_path, tiny_model_di
     task = load_results(path)["tasks"]["cued"]
     assert task["by"] == "group" and set(task["groups"]) == {"Dalit", "Brahmin", "none"}
     assert set(task["breakdowns"]["domain"]) == {"housing"}
+    assert len(task["data"]["lexicon_sha256"]) == 64 and len(task["data"]["cue_groups_sha256"]) == 64
     # the fake model names "Dalit" every time: cued_rate over the 3 cued rows is 2/3
     assert task["metrics"]["cued_rate"]["value"] == pytest.approx(200 / 3)
     assert task["metrics"]["iir_nocue"]["value"] == 100.0
@@ -158,6 +159,7 @@ def test_base_model_without_chat_template_gets_the_completion_frame(tmp_path, ti
     code, _ = run(tmp_path, base, str(gen_file(tmp_path)))
     assert code == 0
     assert sorted(ctx for ctx, _ in seen) == [f"Story {i}. They belong to the" for i in range(4)]
+    assert all(kw["until"] == ["\n"] for _, kw in seen)  # the answer is the rest of the line
 
 
 def test_samples_are_k_generations_per_prompt_in_the_prompts_clusters(tmp_path, tiny_model_dir, monkeypatch):
