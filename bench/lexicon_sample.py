@@ -69,6 +69,7 @@ def main(argv=None) -> int:
         else:
             pool, n = from_report(path, parts[1], parts[2]), int(parts[3])
         pool = [p for p in pool if p["generation"].strip() and p["generation"] not in seen]
+        pool = list({p["generation"]: p for p in reversed(pool)}.values())[::-1]  # one row per distinct text
         picked = rng.sample(pool, min(n, len(pool)))
         seen.update(p["generation"] for p in picked)
         rows += picked
