@@ -61,6 +61,9 @@ def _run_lens(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():  # before any model loads
+        raise UserError(f"--output {out} is a file, not a folder")
     if args.model.startswith("diffusers:"):
         return _run_t2i(args)
     names = [t.strip() for t in args.tasks.split(",") if t.strip()]
@@ -250,8 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as e:
         print(f"fairbench: error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("fairbench: interrupted; results of finished tasks are kept", file=sys.stderr)
+    except KeyboardInterrupt as e:
+        # a run says what it kept and where (runner.Interrupted)
+        print(f"fairbench: {e.args[0] if e.args else 'interrupted'}", file=sys.stderr)
         return 130
 
 

@@ -31,15 +31,35 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _atomic_write(path: Path, write) -> None:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _atomic_write(path: Path, write, *, exclusive: bool = False) -> bool:
+    """Write ``path`` through a temporary file renamed into place. ``exclusive``: only if
+    ``path`` does not exist yet (a hard link, which fails on an existing name, in one step);
+    returns False when it did exist, leaving it untouched."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); results are meant to be shared like any file
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        if not exclusive:
+            os.replace(tmp, path)
+            return True
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return True
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -47,6 +67,11 @@ def _atomic_write(path: Path, write) -> None:
 
 def write_json(path: Path, data: dict) -> None:
     _atomic_write(path, lambda f: json.dump(data, f, indent=2, ensure_ascii=False))
+
+
+def create_json(path: Path, data: dict) -> bool:
+    """Write ``path`` only if no file has that name (False, untouched, when one has)."""
+    return _atomic_write(path, lambda f: json.dump(data, f, indent=2, ensure_ascii=False), exclusive=True)
 
 
 def write_jsonl(path: Path, rows: Iterable[dict]) -> None:

@@ -19,7 +19,7 @@ from fairbench.errors import UserError
 from fairbench.metrics import FORMAT_METRICS, evaluate, to_columns
 from fairbench.metrics.intervals import deviation_p, holm, mde
 from fairbench.models.registry import ModelSpec
-from fairbench.results import SCHEMA_VERSION, versions, write_json, write_jsonl
+from fairbench.results import SCHEMA_VERSION, create_json, versions, write_json, write_jsonl
 from fairbench.tasks.registry import TaskSpec
 from fairbench.tasks.sample import stratified
 
@@ -53,6 +53,10 @@ class Settings:
 
     def to_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "extra"} | self.extra
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run; the message says what was kept and where."""
 
 
 def has_chat_template(lm) -> bool:
@@ -236,71 +240,89 @@ def run(
 
     started = time.time()
     stamp = datetime.now(timezone.utc)
-    run_id = f"{_slug(model.spec)}_{stamp:%Y%m%d-%H%M%S}"
-    results_path = output / f"{run_id}.json"
-    samples_path = output / f"{run_id}.samples.jsonl"
+    if output.exists() and not output.is_dir():
+        raise UserError(f"--output {output} is a file, not a folder")
+    base_id = f"{_slug(model.spec)}_{stamp:%Y%m%d-%H%M%S}"
     results = {
         "schema_version": SCHEMA_VERSION,
         "status": "incomplete",
-        "run_id": run_id,
+        "run_id": base_id,
         "created": stamp.isoformat(timespec="seconds"),
         "wall_time_s": 0.0,
         "versions": versions(),
         "model": model.to_dict(),
         "mitigation": mitigation,
         "settings": settings.to_dict() | {"processes": getattr(lm, "world_size", 1)},
-        "samples_file": samples_path.name,
+        "samples_file": None,
         "tasks": {},
     }
+    # the run id is unique in the folder: two runs started in the same second get -2, -3, ...,
+    # and the results file is created only if no other run has taken its name
+    for k in range(1, 1000):
+        run_id = base_id if k == 1 else f"{base_id}-{k}"
+        results_path = output / f"{run_id}.json"
+        samples_path = output / f"{run_id}.samples.jsonl"
+        results |= {"run_id": run_id, "samples_file": samples_path.name}
+        if samples_path.exists() or (getattr(lm, "rank", 0) == 0 and not create_json(results_path, results)):
+            continue
+        break
+    else:
+        raise UserError(f"{output}: no free run id for {base_id}")
     manager = TaskManager(include_path=str(TASK_DIR), include_defaults=False)
     all_rows: list[dict] = []
     main = getattr(lm, "rank", 0) == 0
-    for i, task in enumerate(tasks, 1):
-        picked = None if settings.limit is None else stratified(task.rows, settings.limit, settings.seed)
-        n = len(task.rows) if picked is None else len(picked)
-        print(f"[{i}/{len(tasks)}] {task.name} ({task.fmt}, {task.lang}, {n} items)", file=sys.stderr, flush=True)
-        t0 = time.time()
-        chat = task.chat and has_chat_template(lm)
-        lm_task, lm_name = lm_eval_task(task, chat)
-        rows, out = [], None
-        # K samples per prompt: K passes with seeds seed, seed+1, ...; the rows of one prompt
-        # share its cluster, so the bootstrap never treats them as independent prompts
-        for k in range(settings.samples if task.fmt == "gen" else 1):
-            seed = settings.seed + k
-            out = lm_eval.simple_evaluate(
-                model=lm,
-                tasks=[lm_task],
-                task_manager=manager,
-                samples=None if picked is None else {lm_name: picked},
-                log_samples=True,
-                bootstrap_iters=0,  # CIs come from fairbench's own bootstrap over the logged items
-                apply_chat_template=chat,
-                gen_kwargs=_gen_kwargs(settings) if task.fmt == "gen" else None,
-                random_seed=seed,
-                numpy_random_seed=seed,
-                torch_random_seed=seed,
-                fewshot_random_seed=seed,
-            )
-            if not main or out is None:
-                break
-            part = _records(task, out["samples"][lm_name])
-            if settings.samples > 1 and task.fmt == "gen":
-                for r in part:
-                    r["sample"] = k
-            rows += part
-        if not main or out is None:  # other ranks of a multi-process run: rank 0 writes
-            continue
-        _check_generations(task, rows)
-        scored = score_task(task, rows, settings)
-        scored["wall_time_s"] = round(time.time() - t0, 2)
-        if picked is not None:  # which items a --limit run used (stratified, seeded)
-            scored["items"] = {"selection": "stratified by domain and group", "seed": settings.seed,
-                               "ids": [r["id"] for r in rows]}
-        results["tasks"][task.name] = scored
-        all_rows += rows
-        results["wall_time_s"] = round(time.time() - started, 2)
-        write_jsonl(samples_path, all_rows)
-        write_json(results_path, results)
+    try:
+        for i, task in enumerate(tasks, 1):
+            picked = None if settings.limit is None else stratified(task.rows, settings.limit, settings.seed)
+            n = len(task.rows) if picked is None else len(picked)
+            print(f"[{i}/{len(tasks)}] {task.name} ({task.fmt}, {task.lang}, {n} items)", file=sys.stderr, flush=True)
+            t0 = time.time()
+            chat = task.chat and has_chat_template(lm)
+            lm_task, lm_name = lm_eval_task(task, chat)
+            rows, out = [], None
+            # K samples per prompt: K passes with seeds seed, seed+1, ...; the rows of one prompt
+            # share its cluster, so the bootstrap never treats them as independent prompts
+            for k in range(settings.samples if task.fmt == "gen" else 1):
+                seed = settings.seed + k
+                out = lm_eval.simple_evaluate(
+                    model=lm,
+                    tasks=[lm_task],
+                    task_manager=manager,
+                    samples=None if picked is None else {lm_name: picked},
+                    log_samples=True,
+                    bootstrap_iters=0,  # CIs come from fairbench's own bootstrap over the logged items
+                    apply_chat_template=chat,
+                    gen_kwargs=_gen_kwargs(settings) if task.fmt == "gen" else None,
+                    random_seed=seed,
+                    numpy_random_seed=seed,
+                    torch_random_seed=seed,
+                    fewshot_random_seed=seed,
+                )
+                if not main or out is None:
+                    break
+                part = _records(task, out["samples"][lm_name])
+                if settings.samples > 1 and task.fmt == "gen":
+                    for r in part:
+                        r["sample"] = k
+                rows += part
+            if not main or out is None:  # other ranks of a multi-process run: rank 0 writes
+                continue
+            _check_generations(task, rows)
+            scored = score_task(task, rows, settings)
+            scored["wall_time_s"] = round(time.time() - t0, 2)
+            if picked is not None:  # which items a --limit run used (stratified, seeded)
+                scored["items"] = {"selection": "stratified by domain and group", "seed": settings.seed,
+                                   "ids": [r["id"] for r in rows]}
+            results["tasks"][task.name] = scored
+            all_rows += rows
+            results["wall_time_s"] = round(time.time() - started, 2)
+            write_jsonl(samples_path, all_rows)
+            write_json(results_path, results)
+    except KeyboardInterrupt:
+        done = list(results["tasks"])
+        kept = (f"{len(done)} finished task(s) ({', '.join(done)}) kept in {results_path}" if done
+                else f"no task had finished; {results_path} holds the run's settings only")
+        raise Interrupted(f"interrupted; {kept} (status incomplete)") from None
     results["status"] = "complete"
     results["wall_time_s"] = round(time.time() - started, 2)
     if main:

@@ -35,6 +35,26 @@ def test_bad_input_exits_2_with_one_line(argv, expect, capsys):
     assert len(err) == 1 and err[0].startswith("fairbench: error:") and expect in err[0]
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_data_file_that_is_not_utf8_names_the_line(tmp_path, capsys, suffix):
+    bad = tmp_path / f"latin1{suffix}"
+    text = ('{"sent_more": "a x", "sent_less": "b x"}\n{"sent_more": "caf\u00e9 x", "sent_less": "d x"}\n'
+            if suffix == ".jsonl" else "sent_more,sent_less\na x,b x\ncaf\u00e9 x,d x\n")
+    bad.write_bytes(text.encode("latin-1"))
+    assert main(["run", "--tasks", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    line = 2 if suffix == ".jsonl" else 3  # the csv header is line 1
+    assert err == [f"fairbench: error: {bad}:{line}: not UTF-8 text (byte 0xe9); save the file as UTF-8"]
+
+
+def test_output_that_is_a_file_is_one_line(tmp_path, tiny_model_dir, capsys):
+    out = tmp_path / "taken"
+    out.write_text("x")
+    assert main(["run", "--model", str(tiny_model_dir), "--tasks", PAIRS, "--output", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"fairbench: error: --output {out} is a file, not a folder"]
+
+
 def test_malformed_rows_name_the_line(tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"sent_more": "a x", "sent_less": "b x"}\n{"sent_more": "c x"}\n')

@@ -79,7 +79,7 @@ def test_all_empty_generations_exit_2_with_one_line(tmp_path, tiny_model_dir, fi
                                  "(check its chat template and stop strings)"]
 
 
-def test_interrupted_run_keeps_finished_tasks(tmp_path, tiny_model_dir, fixtures, monkeypatch):
+def test_interrupted_run_keeps_finished_tasks(tmp_path, tiny_model_dir, fixtures, monkeypatch, capsys):
     import fairbench.runner as runner
 
     calls = {"n": 0}
@@ -94,12 +94,51 @@ def test_interrupted_run_keeps_finished_tasks(tmp_path, tiny_model_dir, fixtures
     monkeypatch.setattr(runner, "score_task", score_then_interrupt)
     code, files = run(tmp_path, tiny_model_dir, f"{fixtures/'pairs.csv'},{fixtures/'bbq.jsonl'}")
     assert code == 130
+    err = [l for l in capsys.readouterr().err.splitlines() if l.startswith("fairbench:")]
+    assert err == [f"fairbench: interrupted; 1 finished task(s) (pairs) kept in {files[0]} (status incomplete)"]
     res = load_results(files[0])
     assert res["status"] == "incomplete" and set(res["tasks"]) == {"pairs"}
     assert len(load_samples(files[0], res)) == 8
     assert not list((tmp_path / "out").glob(".*.tmp"))  # no half-written file left behind
     json.loads(files[0].read_text())
 
+
+
+def test_runs_started_in_the_same_second_get_their_own_files(tmp_path, tiny_model_dir, fixtures, monkeypatch):
+    import fairbench.runner as runner
+
+    class Frozen(runner.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return runner.datetime(2026, 12, 2, 6, 0, 0, tzinfo=tz)
+
+    monkeypatch.setattr(runner, "datetime", Frozen)
+    for _ in range(2):
+        code, _ = run(tmp_path, tiny_model_dir, str(fixtures / "pairs.csv"))
+        assert code == 0
+    files = sorted((tmp_path / "out").glob("*.json"), key=lambda f: len(f.name))
+    ids = [load_results(f)["run_id"] for f in files]
+    assert len(files) == 2 and ids[1] == ids[0] + "-2" and files[1].name == ids[1] + ".json"
+    assert all(len(load_samples(f, load_results(f))) == 8 for f in files)
+
+
+def _create(args):
+    from fairbench.results import create_json
+
+    path, who = args
+    return create_json(path, {"who": who})
+
+
+def test_results_file_is_created_by_one_process_only(tmp_path):
+    """Two processes racing for one results name: exactly one gets it, and its content stays."""
+    import multiprocessing as mp
+
+    path = tmp_path / "run.json"
+    with mp.get_context("spawn").Pool(2) as pool:
+        won = pool.map(_create, [(path, "a"), (path, "b")])
+    assert sorted(won) == [False, True]
+    assert json.loads(path.read_text())["who"] == ("a" if won[0] else "b")
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]  # no temporary file left
 
 
 def test_only_rank_zero_writes(tmp_path, tiny_model_dir, fixtures):

@@ -7,6 +7,7 @@ task unchanged. Every problem is reported with the file and line so the user can
 from __future__ import annotations
 
 import csv
+import io
 import hashlib
 import json
 from pathlib import Path
@@ -30,21 +31,31 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def _utf8_text(path: str | Path) -> str:
+    """The file as text; bytes that are not UTF-8 are a UserError naming the file and line."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise UserError(f"{path}:{line}: not UTF-8 text (byte {data[e.start]:#04x}); save the file as UTF-8") from None
+
+
 def read_jsonl_lines(path: str | Path) -> list[tuple[int, dict]]:
     """(line number, object) pairs of a JSONL file, blank lines skipped; a bad line is a
     UserError naming the file and its 1-based line, as an editor shows it."""
     rows = []
-    with open(path, encoding="utf-8") as f:
-        for i, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise UserError(f"{path}:{i}: not valid JSON ({e.msg})") from None
-            if not isinstance(row, dict):
-                raise UserError(f"{path}:{i}: expected a JSON object per line")
-            rows.append((i, row))
+    # (str.splitlines would also split inside a string at U+2028)
+    for i, line in enumerate(_utf8_text(path).split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise UserError(f"{path}:{i}: not valid JSON ({e.msg})") from None
+        if not isinstance(row, dict):
+            raise UserError(f"{path}:{i}: expected a JSON object per line")
+        rows.append((i, row))
     return rows
 
 
@@ -53,10 +64,9 @@ def _raw_rows(path: Path) -> list[tuple[int, dict]]:
     if path.suffix == ".jsonl":
         return read_jsonl_lines(path)
     if path.suffix == ".csv":
-        with open(path, encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f)
-            # the header is line 1; csv rows can span lines, so use the reader's own count
-            return [(reader.line_num, dict(row)) for row in reader]
+        reader = csv.DictReader(io.StringIO(_utf8_text(path), newline=""))
+        # the header is line 1; csv rows can span lines, so use the reader's own count
+        return [(reader.line_num, dict(row)) for row in reader]
     raise UserError(f"{path}: unsupported file type {path.suffix!r} (use .jsonl or .csv)")
 
 
