@@ -71,78 +71,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not all(n == "lens" or n.startswith("lens_") for n in names):
             raise UserError("run lens tasks on their own: they read representations, the others run through lm-eval")
         return _run_lens(args)
-    from fairbench.models import load_lm, resolve_model
+    from fairbench.api import evaluate
     from fairbench.report import format_results
-    from fairbench.runner import Settings, run
-    from fairbench.tasks import resolve_tasks
 
-    if args.limit is not None and args.limit < 1:
-        raise UserError("--limit must be a positive number of items")
-    if args.batch_size < 1:
-        raise UserError("--batch-size must be at least 1")
-    tasks = resolve_tasks(args.tasks, lang=args.lang)
-    model = resolve_model(args.model, allow_download=args.allow_download)
-    extra = {"threads": args.threads} if args.threads else {}
-    if args.payload:
-        # the cascade detectors read the payload from here, in fairbench and in plain lm-eval
-        # worker code alike (see docs/cascade.md)
-        os.environ["FAIRBENCH_CASCADE_PAYLOAD"] = args.payload
-        extra["payload"] = args.payload
-    if args.samples < 1:
-        raise UserError(f"--samples must be at least 1, got {args.samples}")
-    if args.temperature < 0:
-        raise UserError(f"--temperature must be 0 (greedy) or more, got {args.temperature}")
-    if args.samples > 1 and args.temperature == 0:
-        raise UserError("--samples K > 1 needs --temperature T > 0: greedy decoding gives K identical generations")
-    settings = Settings(seed=args.seed, limit=args.limit, batch_size=args.batch_size, device=args.device,
-                        dtype=args.dtype, lang=args.lang, bootstrap_iters=args.bootstrap_iters,
-                        samples=args.samples, temperature=args.temperature, extra=extra)
-    mitigation = None
-    if args.mitigation != "none":
-        from fairbench.mitigations import parse_mitigation
-
-        mitigation = parse_mitigation(args.mitigation)
-    if args.draft_model or args.verifier_model:
-        if mitigation is None or mitigation.name != "ambedkar":
-            raise UserError("--draft-model and --verifier-model go with --mitigation ambedkar")
-        # set after parsing: a model spec may itself contain commas (hf:pretrained=...,dtype=...)
-        mitigation.opts.draft = args.draft_model or mitigation.opts.draft
-        mitigation.opts.verifier = args.verifier_model or mitigation.opts.verifier
-    print(f"loading {model.spec} ...", file=sys.stderr, flush=True)
-    _seed_everything(args.seed)
-    if args.threads:
-        import torch
-
-        # on a shared machine, fewer intra-op threads than cores avoids threads spin-waiting for
-        # each other; token-by-token generation suffers most from that
-        torch.set_num_threads(args.threads)
-    lm = load_lm(model, device=args.device, dtype=args.dtype, batch_size=args.batch_size,
-                 allow_download=args.allow_download)
-    launched = int(os.environ.get("WORLD_SIZE", "1"))
-    if launched > 1 and getattr(lm, "world_size", 1) == 1:
-        print(f"warning: {launched} processes were launched but the backend does not split the work "
-              "(lm-eval's hf backend is data parallel across GPUs only); each process evaluates everything",
-              file=sys.stderr)
-    mit_info = None
-    if mitigation is not None:
-        lm = mitigation.wrap(lm)
-        mit_info = {"name": mitigation.name, "settings": mitigation.settings()}
-    path, results = run(lm, model, tasks, settings=settings, output=Path(args.output), mitigation=mit_info)
-    if getattr(lm, "rank", 0) == 0:
-        print(format_results(results))
-        print(f"\nresults: {path}\nsamples: {path.parent / results['samples_file']}")
+    res = evaluate(args.model, args.tasks, lang=args.lang, mitigation=args.mitigation, limit=args.limit,
+                   seed=args.seed, batch_size=args.batch_size, device=args.device, dtype=args.dtype,
+                   threads=args.threads, bootstrap_iters=args.bootstrap_iters, samples=args.samples,
+                   temperature=args.temperature, output=args.output, allow_download=args.allow_download,
+                   payload=args.payload, draft_model=args.draft_model, verifier_model=args.verifier_model)
+    if res.main:
+        print(format_results(res.data))
+        print(f"\nresults: {res.path}\nsamples: {res.samples_path}")
     return 0
-
-
-def _seed_everything(seed: int) -> None:
-    import random
-
-    import numpy as np
-    import torch
-
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:

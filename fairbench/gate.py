@@ -377,9 +377,7 @@ def compare(
 
 def _run_candidate(base_path: str, model_spec: str, args: argparse.Namespace, tasks_wanted: list[str]) -> Path:
     """Run the baseline's tasks with the baseline's settings on ``model_spec``; return the results path."""
-    from fairbench.cli import _seed_everything
-    from fairbench.models import load_lm, resolve_model
-    from fairbench.runner import Settings, run
+    from fairbench.api import evaluate
     from fairbench.tasks import BUILTIN, resolve_tasks
 
     base = load_results(base_path)
@@ -400,15 +398,12 @@ def _run_candidate(base_path: str, model_spec: str, args: argparse.Namespace, ta
                             f"(sha256 {spec.data_sha256[:12]} vs {str(want)[:12]}); pass --allow-data-mismatch to run anyway")
         spec.name = t  # a user file's task key is its stem, as in the baseline
         specs.append(spec)
-    model = resolve_model(model_spec, allow_download=args.allow_download)
-    settings = Settings(seed=s.get("seed", 1234), limit=s.get("limit"), batch_size=s.get("batch_size", 8),
-                        device=args.device, dtype=s.get("dtype", "auto"), lang=lang,
-                        bootstrap_iters=s.get("bootstrap_iters", 1000), ci_level=s.get("ci_level", 0.95))
-    print(f"loading {model.spec} ...", file=sys.stderr, flush=True)
-    _seed_everything(settings.seed)
-    lm = load_lm(model, device=settings.device, dtype=settings.dtype, batch_size=settings.batch_size,
-                 allow_download=args.allow_download)
-    path, _ = run(lm, model, specs, settings=settings, output=Path(args.output))
+    res = evaluate(model_spec, specs, seed=s.get("seed", 1234), limit=s.get("limit"),
+                   batch_size=s.get("batch_size", 8), device=args.device, dtype=s.get("dtype", "auto"),
+                   lang=lang, bootstrap_iters=s.get("bootstrap_iters", 1000), ci_level=s.get("ci_level", 0.95),
+                   samples=s.get("samples", 1), temperature=s.get("temperature", 0.0), output=args.output,
+                   allow_download=args.allow_download)
+    path = res.path
     print(f"candidate results: {path}", file=sys.stderr)
     return path
 
