@@ -84,8 +84,3 @@ def behaviour_diffs(model, tok, triples: Sequence[Triple], *, batch_size: int = 
     return {t.id: (by_key[(t.target, t.r1)] - by_key[(t.target, t.r2)],
                    np.array([i for _, _, i in all_probes[(t.target, t.r1)]]))
             for t in triples}
-
-
-def behaviour_scores(model, tok, triples: Sequence[Triple], *, batch_size: int = 16) -> dict[str, float]:
-    """triple id -> behavioural bias (mean paired log-probability difference, r1 minus r2)."""
-    return {k: float(d.mean()) for k, (d, _) in behaviour_diffs(model, tok, triples, batch_size=batch_size).items()}

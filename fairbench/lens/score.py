@@ -17,7 +17,6 @@ from typing import Sequence
 
 import numpy as np
 
-from fairbench.errors import UserError
 from fairbench.lens import cav as cavs
 from fairbench.lens.concepts import Triple, library_sha, load_concepts, load_neutral
 
@@ -253,10 +252,3 @@ def resolve_layer(lens: Lens, layer: int | None, sae=None) -> tuple[int, cavs.La
         return check_layer(lens.model, sae_layer(sae)), None
     choice = lens.choose_layer()
     return choice.layer, choice
-
-
-def check_concepts(names: Sequence[str]) -> None:
-    lib = load_concepts()
-    for n in names:
-        if n not in lib:
-            raise UserError(f"unknown concept {n!r}; known: {', '.join(sorted(lib))}")

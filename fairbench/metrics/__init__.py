@@ -31,10 +31,6 @@ FORMAT_METRICS: dict[str, tuple[Metric, ...]] = {
 }
 
 
-def headline(fmt: str) -> Metric:
-    return FORMAT_METRICS[fmt][0]
-
-
 def metric_by_name(fmt: str, name: str) -> Metric:
     for m in FORMAT_METRICS[fmt]:
         if m.name == name:
@@ -65,7 +61,7 @@ def to_columns(fmt: str, records: Sequence[dict]) -> Columns:
 
 
 __all__ = [
-    "Columns", "Metric", "FORMAT_METRICS", "headline", "metric_by_name", "to_columns", "evaluate",
+    "Columns", "Metric", "FORMAT_METRICS", "metric_by_name", "to_columns", "evaluate",
     "bootstrap_ci", "paired_bootstrap_delta", "pair_record", "split_pair", "cond_split", "qa_record", "answer_roles",
     "gen_record", "Lexicon", "load_lexicon", "t2i_record",
     "cascade_record", "detector",

@@ -68,12 +68,3 @@ class Metric:
         if self.direction == "higher":
             return -value
         return abs(value - float(self.ideal))
-
-
-def mean_pct(key: str) -> Callable[[Columns], np.ndarray]:
-    """Percentage of items whose 0/1 column ``key`` is 1."""
-
-    def fn(cols: Columns) -> np.ndarray:
-        return 100.0 * np.mean(cols[key], axis=-1)
-
-    return fn

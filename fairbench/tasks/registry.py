@@ -42,10 +42,6 @@ class TaskSpec:
     def groups(self) -> list[str]:
         return sorted({r["group"] for r in self.rows if r.get("group")})
 
-    @property
-    def domains(self) -> list[str]:
-        return sorted({r["domain"] for r in self.rows if r.get("domain")})
-
 
 def _builtin(name: str, lang: str) -> TaskSpec:
     if name in CASCADE:
