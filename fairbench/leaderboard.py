@@ -12,7 +12,6 @@ Output depends only on the files' contents, never on the order they are given in
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import io
@@ -356,35 +355,3 @@ def groups_csv(rows: list[Row], cols: list[Column]) -> str:
                 w.writerow(["" if x is None else x for x in (_csv_text(row.model), _csv_text(row.mitigation or "none"),
                             row.data_id, c.task, c.metric, _csv_text(g), n, (v or {}).get("value"), ci[0], ci[1])])
     return buf.getvalue()
-
-
-# ---------------------------------------------------------------------------------------------
-# command
-
-
-def cmd_leaderboard(args: argparse.Namespace) -> int:
-    from fairbench.leaderboard_html import to_html
-    from fairbench.results import _atomic_write
-
-    rows, cols = build(args.results)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out} exists and is not a folder")
-    files = {"leaderboard.md": to_markdown(rows, cols), "leaderboard.csv": to_csv(rows, cols),
-             "groups.csv": groups_csv(rows, cols), "index.html": to_html(rows, cols)}
-    for name, text in files.items():
-        _atomic_write(out / name, lambda f, text=text: f.write(text))
-    merged = sum(len(r.runs) for r in rows)
-    print(f"{len(rows)} rows from {merged} runs, {len(cols)} task columns -> "
-          + ", ".join(str(out / n) for n in files))
-    return 0
-
-
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("leaderboard", help="Markdown, CSV and HTML leaderboard from results files",
-                              description="Build leaderboard.md, leaderboard.csv, groups.csv and a self-contained "
-                                          "index.html from results JSON files (or folders of them).")
-    p.add_argument("results", nargs="+", help="results JSON files or folders holding them")
-    p.add_argument("--out", default="leaderboard", help="output folder (default: leaderboard/)")
-    p.set_defaults(fn=cmd_leaderboard)
-    return p

@@ -69,6 +69,10 @@ def write_json(path: Path, data: dict) -> None:
     _atomic_write(path, lambda f: json.dump(data, f, indent=2, ensure_ascii=False))
 
 
+def write_text(path: Path, text: str) -> None:
+    _atomic_write(path, lambda f: f.write(text))
+
+
 def create_json(path: Path, data: dict) -> bool:
     """Write ``path`` only if no file has that name (False, untouched, when one has)."""
     return _atomic_write(path, lambda f: json.dump(data, f, indent=2, ensure_ascii=False), exclusive=True)

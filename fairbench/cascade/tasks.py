@@ -11,7 +11,7 @@ from pathlib import Path
 from fairbench.errors import UserError
 from fairbench.metrics.cascade import KINDS
 from fairbench.tasks.datafile import sha256_file
-from fairbench.tasks.registry import TaskSpec
+from fairbench.tasks.spec import TaskSpec
 
 CASCADE_TASKS = tuple(f"cascade_{k}" for k in KINDS)
 REQUIRED = ("id", "prompt", "task_type", "target")

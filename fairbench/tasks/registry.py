@@ -7,12 +7,12 @@ to a .csv/.jsonl runs a user's own CrowS-Pairs or BBQ file; ``all`` runs every b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from fairbench.errors import UserError
 from fairbench.tasks.datafile import read_rows, sha256_file
 from fairbench.tasks.paths import TASK_DIR, data_file
+from fairbench.tasks.spec import TaskSpec  # noqa: F401 (re-exported: tasks.registry.TaskSpec)
 
 AXES = ("caste", "religion")
 FORMATS = ("pairs", "qa", "gen")
@@ -20,27 +20,6 @@ LANGS = ("en", "hi")
 BUILTIN = tuple(f"{a}_{f}" for a in AXES for f in FORMATS)
 # payload detection for cascading poisoning (fairbench/cascade); English only, not part of "all"
 CASCADE = ("cascade_ads", "cascade_phishing", "cascade_code", "cascade_narrative")
-
-
-@dataclass
-class TaskSpec:
-    name: str           # the name fairbench reports (caste_pairs, or the user's file stem)
-    fmt: str            # pairs | qa | gen
-    lang: str
-    data_path: Path
-    lm_eval: str | dict  # a registered lm-eval task name, or an inline config for a user file
-    lm_eval_name: str
-    rows: list[dict]
-    data_sha256: str
-
-    @property
-    def chat(self) -> bool:
-        # generation tasks prompt an instruct model; scoring tasks mirror lm-eval's raw prompts
-        return self.fmt == "gen"
-
-    @property
-    def groups(self) -> list[str]:
-        return sorted({r["group"] for r in self.rows if r.get("group")})
 
 
 def _builtin(name: str, lang: str) -> TaskSpec:
