@@ -26,8 +26,7 @@ def _delta(v: float, ci) -> str:
 
 
 def _direction(r: CheckResult) -> str:
-    m = r.metric
-    return f"ideal {m.ideal:g}" if m.direction == "ideal" else f"{m.direction} better"
+    return r.metric.direction_text
 
 
 def _run_label(res: dict) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fairbench.errors import UserError
+from fairbench.metrics.base import badness, direction_text, format_value
 from fairbench.results import load_results
 
 # settings that do not change what a run measures; runs differing only in these are merged
@@ -54,15 +55,11 @@ class Column:
         try:
             return metric_by_name(self.fmt, self.metric).badness(value)
         except KeyError:  # a metric this fairbench does not define: use the file's own metadata
-            if self.direction == "lower":
-                return value
-            return -value if self.direction == "higher" else abs(value - float(self.ideal))
+            return badness(self.direction, self.ideal, value)
 
     @property
     def direction_text(self) -> str:
-        if self.direction == "ideal":
-            return f"ideal {self.ideal:g}"
-        return {"lower": "lower is better", "higher": "higher is better"}.get(self.direction, self.direction)
+        return direction_text(self.direction, self.ideal)
 
 
 @dataclass
@@ -242,13 +239,7 @@ def build(paths: list[str]) -> tuple[list[Row], list[Column]]:
 # text outputs
 
 
-def fmt_value(v: dict | None) -> str:
-    if v is None or v.get("value") is None:
-        return "n/a"
-    s = f"{v['value']:.1f}"
-    if v.get("ci"):
-        s += f" [{v['ci'][0]:.1f}, {v['ci'][1]:.1f}]"
-    return s
+fmt_value = format_value
 
 
 def _md(text) -> str:

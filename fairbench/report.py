@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-ARROWS = {"lower": "lower is better", "higher": "higher is better", "info": "informational"}
+from fairbench.metrics.base import direction_text, format_value as _fmt
 
 
 def _direction(m: dict) -> str:
-    if m["direction"] == "ideal":
-        return f"ideal {m['ideal']:g}"
-    return ARROWS[m["direction"]]
-
-
-def _fmt(v: dict) -> str:
-    if v.get("value") is None:
-        return "n/a"
-    s = f"{v['value']:.1f}"
-    if v.get("ci"):
-        s += f" [{v['ci'][0]:.1f}, {v['ci'][1]:.1f}]"
-    elif v.get("n_clusters") == 1:
-        s += " [no CI: one cluster]"  # every item from one template: no spread to estimate
-    return s
+    return direction_text(m["direction"], m.get("ideal"))
 
 
 def worst_verdict(worst: dict) -> str:

@@ -63,8 +63,54 @@ class Metric:
         """Map a value to "higher is worse", for ranking and regression checks."""
         if self.direction == "info":
             raise ValueError(f"{self.name} is informational: it has no better or worse side")
-        if self.direction == "lower":
-            return value
-        if self.direction == "higher":
-            return -value
-        return abs(value - float(self.ideal))
+        return badness(self.direction, self.ideal, value)
+
+    @property
+    def direction_text(self) -> str:
+        return direction_text(self.direction, self.ideal)
+
+
+# The three rules every table, the gate and the leaderboard use, also for metadata read from a
+# results file whose metric this fairbench does not define.
+def badness(direction: str, ideal: float | None, value: float) -> float:
+    """``value`` as "higher is worse" for a metric of this direction.
+
+    >>> badness("lower", None, 3.0), badness("higher", None, 3.0), badness("ideal", 50.0, 45.0)
+    (3.0, -3.0, 5.0)
+    """
+    if direction == "lower":
+        return value
+    if direction == "higher":
+        return -value
+    if direction == "ideal":
+        return abs(value - float(ideal))
+    raise ValueError(f"direction {direction!r} has no better or worse side")
+
+
+def direction_text(direction: str, ideal: float | None = None) -> str:
+    """How a direction reads in a table.
+
+    >>> direction_text("ideal", 50.0), direction_text("lower"), direction_text("info")
+    ('ideal 50', 'lower is better', 'informational')
+    """
+    if direction == "ideal":
+        return f"ideal {ideal:g}"
+    return {"lower": "lower is better", "higher": "higher is better", "info": "informational"}.get(direction, direction)
+
+
+def format_value(v: dict | None) -> str:
+    """A value with its interval, one decimal: "46.5 [41.7, 51.5]"; "n/a" when undefined.
+
+    >>> format_value({"value": 46.53, "ci": [41.71, 51.49]}), format_value({"value": None})
+    ('46.5 [41.7, 51.5]', 'n/a')
+    >>> format_value({"value": 0.0, "ci": None, "n_clusters": 1})
+    '0.0 [no CI: one cluster]'
+    """
+    if v is None or v.get("value") is None:
+        return "n/a"
+    s = f"{v['value']:.1f}"
+    if v.get("ci"):
+        s += f" [{v['ci'][0]:.1f}, {v['ci'][1]:.1f}]"
+    elif v.get("n_clusters") == 1:
+        s += " [no CI: one cluster]"  # every item from one template: no spread to estimate
+    return s
