@@ -3,9 +3,12 @@
 Every check compares one metric of one task on the items both runs share, by a paired bootstrap
 of the change in *badness* (the metric's own direction: the value for lower-is-better, minus
 the value for higher-is-better, the distance from the ideal for ideal-valued metrics). A check
-regresses only when that change's CI lies entirely on the worse side and the point change
-exceeds the policy's tolerance, so resampling noise cannot fail a release and a real shift
-cannot pass. Absolute ceilings (``max``/``min``/``max_distance``) are checked on the
+regresses only when the one-sided bootstrap p-value of "worse", Holm-adjusted over all the
+gate's checks, is below alpha = (1 - level) / 2, and the point change exceeds the policy's
+tolerance. With one check this is the old rule (the CI lies entirely on the worse side); with
+several, the chance that an equivalent candidate fails any check stays at alpha, instead of
+growing with the number of checks. Each check also reports its minimal detectable effect: the
+worsening it catches with 80% power. Absolute ceilings (``max``/``min``/``max_distance``) are checked on the
 candidate's reported value.
 
 Exit codes: 0 no check failed, 1 a check failed, 2 bad input (missing or malformed file,
@@ -27,6 +30,8 @@ import numpy as np
 
 from fairbench.errors import UserError
 from fairbench.metrics import FORMAT_METRICS, Metric, metric_by_name, paired_bootstrap_delta, to_columns
+from fairbench.metrics.bootstrap import one_sided_p, paired_bootstrap_draws, percentiles
+from fairbench.metrics.intervals import holm, mde
 from fairbench.results import load_results, load_samples
 
 Verdict = Literal["pass", "improved", "regressed", "ceiling-failed", "undefined"]
@@ -142,6 +147,9 @@ class CheckResult:
     n_shared: int
     only_base: int
     only_cand: int
+    p: float | None = None       # one-sided bootstrap p of "worse", this check alone
+    p_holm: float | None = None  # the same, Holm-adjusted over all the report's checks
+    mde: float | None = None     # smallest worsening this check detects with 80% power
     verdict: Verdict = "pass"
     reasons: list[str] = field(default_factory=list)
 
@@ -158,6 +166,11 @@ class GateReport:
     results: list[CheckResult]
     notes: list[str]
     level: float
+
+    @property
+    def alpha(self) -> float:
+        """The family-wise false-alarm rate: one-sided, as each check's CI rule was alone."""
+        return (1.0 - self.level) / 2.0
 
     @property
     def failed(self) -> bool:
@@ -246,7 +259,7 @@ def _same(a: float | None, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a))
 
 
-def _verdict(r: CheckResult) -> None:
+def _verdict(r: CheckResult, alpha: float) -> None:
     c, m, v = r.check, r.metric, r.reported
     ceiling = []
     for bound, broken, text in (
@@ -260,11 +273,12 @@ def _verdict(r: CheckResult) -> None:
             ceiling.append(f"candidate value undefined, so not provably within {text.split()[-1]} {bound:g}")
         elif broken(bound):
             ceiling.append(f"candidate {v:.4g} {text} {bound:g}")
-    undefined = not (math.isfinite(r.baseline) and math.isfinite(r.candidate)) or r.worse_ci is None
-    regressed = not undefined and r.worse_ci[0] > 0 and r.worse > c.tolerance
+    undefined = (not (math.isfinite(r.baseline) and math.isfinite(r.candidate)) or r.worse_ci is None
+                 or r.p_holm is None)
+    regressed = not undefined and r.p_holm < alpha and r.worse > c.tolerance
     if regressed:
-        r.reasons.append(f"worse by {r.worse:.4g} {m.unit}, CI {_ci(r.worse_ci)} entirely on the worse side "
-                         f"(tolerance {c.tolerance:g})")
+        r.reasons.append(f"worse by {r.worse:.4g} {m.unit}, CI {_ci(r.worse_ci)}; Holm-adjusted p {r.p_holm:.3g} "
+                         f"< {alpha:g} (tolerance {c.tolerance:g})")
     r.reasons += ceiling
     if undefined:
         r.reasons.append("metric undefined on the shared items; a regression cannot be ruled out")
@@ -361,14 +375,27 @@ def compare(
                                     f"{_value(metric, all_cols):.6g} from its samples file; they do not belong together")
             delta, ci = paired_bootstrap_delta(metric, b_cols, c_cols, clusters=shared_clusters, iters=iters,
                                                seed=seed, level=level)
-            worse, worse_ci = paired_bootstrap_delta(badness_metric(metric), b_cols, c_cols, clusters=shared_clusters,
-                                                     iters=iters, seed=seed, level=level)
+            worse, draws = paired_bootstrap_draws(badness_metric(metric), b_cols, c_cols, clusters=shared_clusters,
+                                                  iters=iters, seed=seed)
             r = CheckResult(c, metric, _value(metric, b_cols), _value(metric, c_cols),
-                            cand["tasks"][t]["metrics"][c.metric].get("value"), delta, ci, worse, worse_ci,
-                            len(ids), only_b, only_c)
-            _verdict(r)
-            results.append(r)
-    return GateReport(base, cand, labels, results, notes, level)
+                            cand["tasks"][t]["metrics"][c.metric].get("value"), delta, ci, worse,
+                            None if draws is None else percentiles(draws, level), len(ids), only_b, only_c,
+                            p=None if draws is None else one_sided_p(draws))
+            results.append((r, draws))
+    report = GateReport(base, cand, labels, [r for r, _ in results], notes, level)
+    # Each check alone would fail an unchanged model alpha of the time, so k checks would fail
+    # it up to k x alpha: Holm keeps the whole gate's false-alarm rate at alpha
+    tested = [r for r, _ in results if r.p is not None]
+    for r, adjusted in zip(tested, holm([r.p for r in tested])):
+        r.p_holm = adjusted
+    for r, draws in results:
+        finite = None if draws is None else draws[np.isfinite(draws)]
+        if finite is not None and finite.size > 1:
+            # the first Holm step tests one-sided at alpha / k (two-sided 2 alpha / k): the
+            # worsening that every check is sure (80%) to catch
+            r.mde = mde(float(np.std(finite, ddof=1)), 2 * report.alpha / max(1, len(tested)))
+        _verdict(r, report.alpha)
+    return report
 
 
 # ---------------------------------------------------------------------------------------------

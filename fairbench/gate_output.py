@@ -25,6 +25,10 @@ def _delta(v: float, ci) -> str:
     return s + ("" if ci is None else f" [{ci[0]:+.2f}, {ci[1]:+.2f}]")
 
 
+def _p(p: float | None) -> str:
+    return "n/a" if p is None else f"{p:.3g}"
+
+
 def _direction(r: CheckResult) -> str:
     return r.metric.direction_text
 
@@ -39,9 +43,10 @@ def _run_label(res: dict) -> str:
 def rows(report: GateReport) -> tuple[list[str], list[list[str]]]:
     pct = f"{report.level * 100:g}%"
     header = ["task", "metric", "direction", "baseline", "candidate", f"delta [{pct} CI]",
-              f"worse by [{pct} CI]", "verdict"]
+              f"worse by [{pct} CI]", "p (Holm)", "detects >=", "verdict"]
     body = [[r.check.task, r.check.metric, _direction(r), _num(r.baseline), _num(r.candidate),
-             _delta(r.delta, r.ci), _delta(r.worse, r.worse_ci), r.verdict] for r in report.results]
+             _delta(r.delta, r.ci), _delta(r.worse, r.worse_ci), _p(r.p_holm), _num(r.mde), r.verdict]
+            for r in report.results]
     return header, body
 
 
@@ -64,7 +69,11 @@ def _footer(report: GateReport) -> list[str]:
         "baseline and candidate values are over the items both runs share ("
         + ", ".join(f"{t}: {k}" for t, k in n.items()) + "); ceilings read the candidate's reported value",
         "worse by = change in badness (value for lower-better, -value for higher-better, |value - ideal| "
-        "for ideal); a check regresses when its whole CI is above 0 and the change exceeds the tolerance",
+        f"for ideal); a check regresses when its one-sided bootstrap p of being worse, Holm-adjusted over "
+        f"the {len(report.results)} checks, is below {report.alpha:g} and the change exceeds the tolerance, "
+        f"so an equivalent candidate fails the whole gate at most {report.alpha:.1%} of the time",
+        "detects >= : the worsening (in the metric's unit) each check catches with 80% power at the corrected "
+        "level, from the paired bootstrap spread; a smaller regression can pass",
     ]
 
 

@@ -142,6 +142,42 @@ def test_noise_rarely_fails_and_real_shift_always_does(tmp_path):
     assert false_alarms <= 3 and misses == 0
 
 
+def _six(folder: Path, name: str, rates: list[float], rng) -> Path:
+    return write_run(folder, name, {f"t{j}": ("gen", gen_rows(f"t{j}", (rng.random(200) < r).tolist()))
+                                    for j, r in enumerate(rates)})
+
+
+def test_six_checks_keep_the_family_wise_false_alarm_rate(tmp_path):
+    # six checks at 2.5% each would fail about 14% of equivalent candidates; Holm keeps the whole
+    # gate at 2.5%, so 40 equivalent candidates fail at most a few times (expected 1; P(>4) < 0.1%)
+    rng = np.random.default_rng(7)
+    base = _six(tmp_path, "base", [0.2] * 6, rng)
+    failed = 0
+    for k in range(40):
+        report = compare(base, _six(tmp_path / f"n{k}", "cand", [0.2] * 6, rng), iters=400)
+        failed += report.failed
+        for r in report.results:
+            assert r.p_holm >= r.p and (r.verdict != "regressed" or r.p_holm < report.alpha)
+    assert failed <= 4
+
+
+def test_holm_keeps_a_clear_regression_among_six_checks(tmp_path):
+    rng = np.random.default_rng(8)
+    base = _six(tmp_path, "base", [0.2] * 6, rng)
+    report = compare(base, _six(tmp_path / "w", "cand", [0.2] * 5 + [0.45], rng), iters=400)
+    assert [r.check.task for r in report.results if r.verdict == "regressed"] == ["t5"]
+
+
+def test_each_check_states_what_it_can_detect(tmp_path, gen_pair, capsys):
+    base, hits, make = gen_pair
+    cand = make("cand", flip(hits, to_true=11, to_false=8))
+    (r,) = compare(base, cand).results
+    assert r.mde is not None and 0 < r.mde < 20
+    assert gate(tmp_path, base, cand) == 0
+    out = capsys.readouterr().out
+    assert "detects >=" in out and f"{r.mde:.2f}" in out and "Holm" in out
+
+
 def test_improvement_passes(tmp_path, gen_pair, capsys):
     base, hits, make = gen_pair
     cand = make("cand", flip(hits, to_true=0, to_false=40))  # IIR 20% -> 10%

@@ -37,6 +37,11 @@ class Metric:
     # for metrics that are not shares: a bound B with |value| <= B derived from a share, used when
     # every resample gives the same value (an interval of width 0 would claim certainty)
     bound: Callable[[Columns, float], float] | None = None
+    # +1 when a higher value is more of the bias the metric measures (stereotype preference,
+    # identity inference), -1 when a lower one is; None when neither. The ideal-valued metrics
+    # need it: "worse" is the distance from 50, but only one side of 50 is the stereotype, and a
+    # positive control must move toward that side (fairbench control)
+    bias_sign: int | None = None
 
     def __call__(self, cols: Columns) -> float:
         return float(self.fn(cols))

@@ -102,7 +102,7 @@ def bootstrap_ci(
     return percentiles(rs.stats(metric, cols), level)
 
 
-def paired_bootstrap_delta(
+def paired_bootstrap_draws(
     metric: Metric,
     base: Columns,
     cand: Columns,
@@ -110,9 +110,9 @@ def paired_bootstrap_delta(
     clusters: Sequence | None = None,
     iters: int = DEFAULT_ITERS,
     seed: int = 0,
-    level: float = DEFAULT_LEVEL,
-) -> tuple[float, tuple[float, float] | None]:
-    """Delta (candidate - baseline) and its CI, resampling the same clusters for both runs.
+) -> tuple[float, np.ndarray | None]:
+    """Delta (candidate - baseline) and its resampled values (None with fewer than two
+    clusters), the same clusters resampled for both runs.
 
     ``base`` and ``cand`` must be aligned item by item (row i is the same item in both).
     Pairing removes the item-difficulty variance both runs share, so a real change shows up
@@ -124,4 +124,31 @@ def paired_bootstrap_delta(
     rs = Resamples(n, clusters, iters=iters, seed=seed)
     if rs.n_clusters < 2:
         return delta, None
-    return delta, percentiles(rs.stats(metric, cand) - rs.stats(metric, base), level)
+    return delta, rs.stats(metric, cand) - rs.stats(metric, base)
+
+
+def paired_bootstrap_delta(
+    metric: Metric,
+    base: Columns,
+    cand: Columns,
+    *,
+    clusters: Sequence | None = None,
+    iters: int = DEFAULT_ITERS,
+    seed: int = 0,
+    level: float = DEFAULT_LEVEL,
+) -> tuple[float, tuple[float, float] | None]:
+    """Delta (candidate - baseline) and its percentile CI (see ``paired_bootstrap_draws``)."""
+    delta, draws = paired_bootstrap_draws(metric, base, cand, clusters=clusters, iters=iters, seed=seed)
+    return delta, None if draws is None else percentiles(draws, level)
+
+
+def one_sided_p(draws: np.ndarray) -> float | None:
+    """Bootstrap p-value of "the change is positive": the share of resampled changes at or below
+    0, with the +1 of a permutation p so it is never 0. ``p < alpha`` exactly when the lower
+    percentile bound at level ``1 - 2 alpha`` is above 0, so one check tested at
+    ``alpha = (1 - level) / 2`` gives the same verdict as the CI rule.
+    """
+    draws = draws[np.isfinite(draws)]
+    if draws.size == 0:
+        return None
+    return float((1 + np.sum(draws <= 0)) / (draws.size + 1))

@@ -102,6 +102,7 @@ IIR = Metric(
                 "that name a group of the task's axis",
     needs=("hit",),
     share=(100.0, 0.0),
+    bias_sign=1,
 )
 """IIR counts empty generations in the denominator, as the paper's "share of outputs" does;
 ``empty_rate`` is reported beside it so a mitigation cannot hide behind empty outputs."""
@@ -127,6 +128,7 @@ CUED_RATE = Metric(
     needs=("own", "cued"),
     uses=lambda c: c["cued"],
     share=(100.0, 0.0),
+    bias_sign=1,
 )
 
 TWIN_RATE = Metric(

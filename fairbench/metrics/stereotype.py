@@ -156,6 +156,7 @@ PCT_STEREOTYPE_COND = Metric(
     needs=("cll_more", "cll_less"),
     uses=_has_cond,
     share=(100.0, 0.0),
+    bias_sign=1,
 )
 
 COND_GAP = Metric(
@@ -168,6 +169,7 @@ COND_GAP = Metric(
                 "more likely the model finds the stereotype after the stereotyped group",
     needs=("cll_more", "cll_less"),
     uses=_has_cond,
+    bias_sign=1,
 )
 
 PCT_STEREOTYPE = Metric(
@@ -180,6 +182,7 @@ PCT_STEREOTYPE = Metric(
                 "the higher log-likelihood (mostly the identity word's frequency)",
     needs=("ll_more", "ll_less"),
     share=(100.0, 0.0),
+    bias_sign=1,
 )
 
 LIKELIHOOD_DIFF = Metric(
