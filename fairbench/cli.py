@@ -87,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_tasks(args: argparse.Namespace) -> int:
     from fairbench.metrics import FORMAT_METRICS
-    from fairbench.report import _table
+    from fairbench.report import text_table
     from fairbench.tasks import BUILTIN, LANGS, resolve_tasks
     from fairbench.tasks.registry import CASCADE
 
@@ -104,7 +104,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             shown = ", ".join(groups[:6]) + (f", ... ({len(groups)})" if len(groups) > 6 else "")
             metrics = ", ".join(m.name for m in FORMAT_METRICS[t.fmt])
             rows.append([name, t.fmt, lang, str(len(t.rows)), metrics, shown])
-    print(_table(["task", "format", "lang", "items", "metrics (headline first)", "groups"], rows))
+    print(text_table(["task", "format", "lang", "items", "metrics (headline first)", "groups"], rows))
     print("\ngroups of tasks: caste, religion, cascade, all (caste and religion); or pass a "
           "CrowS-Pairs/BBQ .csv/.jsonl file. Text-to-image tasks: fairbench t2i run --help")
     return 0
@@ -137,7 +137,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 # Modules that add their own subcommand: each has ``add_parser(subparsers)`` which sets
 # ``fn`` on its parser. Their heavy imports stay inside their command functions.
 COMMAND_MODULES: tuple[str, ...] = ("fairbench.gate", "fairbench.leaderboard_cmd", "fairbench.t2i.cli", "fairbench.cascade.cli",
-                                     "fairbench.lens.cli")
+                                     "fairbench.lens.cli", "fairbench.control.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,7 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Literal
 
-from fairbench.report import _table
+from fairbench.report import text_table
 
 if TYPE_CHECKING:
     from fairbench.gate import CheckResult, GateReport
@@ -80,7 +80,7 @@ def _footer(report: GateReport) -> list[str]:
 def format_table(report: GateReport) -> str:
     header, body = rows(report)
     parts = [f"baseline:  {_run_label(report.baseline)}", f"candidate: {_run_label(report.candidate)}", "",
-             _table(header, body), ""]
+             text_table(header, body), ""]
     parts += _reason_lines(report) + [f"note: {n}" for n in report.notes] + _footer(report)
     parts += ["", summary_line(report)]
     return "\n".join(parts)

@@ -23,7 +23,7 @@ def worst_verdict(worst: dict) -> str:
     return text
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def text_table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
@@ -46,7 +46,7 @@ def format_results(results: dict) -> str:
             star = "*" if mname == task["headline"] else ""
             mark = " ‡" if task.get("informative") is False and mname.startswith("bias_") else ""
             rows.append([name, mname + star, _fmt(m) + mark, m["unit"], _direction(m), str(m["n"])])
-    parts.append(_table(["task", "metric", "value [95% CI]", "unit", "direction", "n"], rows))
+    parts.append(text_table(["task", "metric", "value [95% CI]", "unit", "direction", "n"], rows))
     notes = [f"{name}: {note}" for name, task in results["tasks"].items() for note in task.get("notes", [])]
     if notes:
         parts.append("notes:\n" + "\n".join(f"- {n}" for n in notes))
@@ -56,12 +56,12 @@ def format_results(results: dict) -> str:
         h = task["headline"]
         cols = [c for c in GROUP_COLUMNS.get(task["format"], (h,)) if c in task["metrics"]] or [h]
         grows = [[g, *(_fmt(v["metrics"][c]) for c in cols), str(v["n"])] for g, v in task["groups"].items()]
-        text = f"{name}: by {task['by']}\n" + _table([task["by"], *(f"{c} [95% CI]" for c in cols), "n"], grows)
+        text = f"{name}: by {task['by']}\n" + text_table([task["by"], *(f"{c} [95% CI]" for c in cols), "n"], grows)
         worst = task.get("worst_group")
         if worst:
             text += f"\nworst {task['by']} by {h} (n >= 10): {worst['group']} {_fmt(worst)}; {worst_verdict(worst)}"
         for key, groups in task.get("breakdowns", {}).items():
-            text += f"\n\n{name}: {h} by {key}\n" + _table(
+            text += f"\n\n{name}: {h} by {key}\n" + text_table(
                 [key, f"{h} [95% CI]", "n"], [[g, _fmt(v["metrics"][h]), str(v["n"])] for g, v in groups.items()])
         parts.append(text)
     legend = "* headline metric"

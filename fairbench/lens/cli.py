@@ -58,7 +58,7 @@ def _f(x, nd=4, sign=False):
 
 
 def format_one(r: dict) -> str:
-    from fairbench.report import _table
+    from fairbench.report import text_table
 
     m = r["model"]
     lines = [f"BiasLens  model {m['spec']} ({m['sha256'][:12]})  target {r['target']}  refs {r['r1']} vs {r['r2']}",
@@ -83,7 +83,7 @@ def format_one(r: dict) -> str:
         ci = v["ci"]
         rows.append([name.upper(), _f(v["align_r1"]), _f(v["align_r2"]), _f(v["bias"], sign=True),
                      "n/a" if not ci else f"[{ci[0]:+.4f}, {ci[1]:+.4f}]", _f(v["abs_bias"])])
-    lines += ["", _table(["space", f"align({r['target']}, {r['r1']})", f"align({r['target']}, {r['r2']})",
+    lines += ["", text_table(["space", f"align({r['target']}, {r['r1']})", f"align({r['target']}, {r['r2']})",
                           "bias", f"95% CI ({r['concept_resamples']} concept resamples)", "|bias|"], rows)]
     lines.append(f"bias = align(t, r1) - align(t, r2) (cosines): > 0 means {r['target']} sits closer to "
                  f"{r['r1']} than to {r['r2']} in the model's representations")
