@@ -238,6 +238,38 @@ def _columns(fmt: str, records: list[dict], label: str, task: str):
         raise UserError(f"{label}: samples of task {task!r} are not {fmt} records ({e!r})") from None
 
 
+@dataclass
+class PairedTask:
+    """One task's records of two runs as columns: all of each run's items, and the shared items
+    aligned row by row with the baseline's clusters (both runs resample the same ones)."""
+
+    task: str
+    fmt: str
+    ids: list[str]
+    clusters: list[str]
+    base: dict
+    cand: dict
+    base_all: dict
+    cand_all: dict
+    only_base: int
+    only_cand: int
+
+
+def pair_task(task: str, fmt: str, base_rows: list[dict], cand_rows: list[dict],
+              labels: tuple[str, str] = ("baseline", "candidate")) -> PairedTask:
+    """Align one task's samples rows of two runs by item id (the gate's pairing)."""
+    clusters: dict[str, str] = {}
+    b_items, c_items = _by_id(base_rows, task, labels[0], clusters), _by_id(cand_rows, task, labels[1])
+    ids = sorted(set(b_items) & set(c_items))
+    if len(ids) < 2:
+        raise UserError(f"task {task!r}: the runs share {len(ids)} item id(s); a paired comparison needs at least 2")
+    return PairedTask(
+        task, fmt, ids, [clusters[i] for i in ids],
+        _columns(fmt, [b_items[i] for i in ids], labels[0], task), _columns(fmt, [c_items[i] for i in ids], labels[1], task),
+        _columns(fmt, list(b_items.values()), labels[0], task), _columns(fmt, list(c_items.values()), labels[1], task),
+        len(b_items) - len(ids), len(c_items) - len(ids))
+
+
 def _t2i_metric(metric: Metric, entry: dict) -> Metric:
     """B_D is computed at the number of images the run recorded (``--bd-images``), not the
     default, or a run scored at another m would not reproduce its own reported value."""
@@ -341,17 +373,9 @@ def compare(
     results = []
     for t in tasks:
         fmt = base["tasks"][t]["format"]
-        clusters: dict[str, str] = {}  # the baseline's clusters: both runs resample the same ones
-        b_items, c_items = _by_id(brows, t, labels[0], clusters), _by_id(crows, t, labels[1])
-        ids = sorted(set(b_items) & set(c_items))
-        shared_clusters = [clusters[i] for i in ids]
-        if len(ids) < 2:
-            raise UserError(f"task {t!r}: the runs share {len(ids)} item id(s); a paired comparison needs at least 2")
-        b_all = _columns(fmt, list(b_items.values()), labels[0], t)
-        c_all = _columns(fmt, list(c_items.values()), labels[1], t)
-        b_cols = _columns(fmt, [b_items[i] for i in ids], labels[0], t)
-        c_cols = _columns(fmt, [c_items[i] for i in ids], labels[1], t)
-        only_b, only_c = len(b_items) - len(ids), len(c_items) - len(ids)
+        pt = pair_task(t, fmt, brows, crows, labels)
+        b_all, c_all, b_cols, c_cols, shared_clusters = pt.base_all, pt.cand_all, pt.base, pt.cand, pt.clusters
+        ids, only_b, only_c = pt.ids, pt.only_base, pt.only_cand
         if only_b or only_c:
             notes.append(f"{t}: compared on {len(ids)} shared items; dropped {only_b} only in the baseline, "
                          f"{only_c} only in the candidate")

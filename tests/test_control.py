@@ -67,7 +67,13 @@ def test_stereo_and_anti_controls_move_the_pairs_score_their_ways(tiny_model_dir
     assert len(shas) == 1 + len(s["controls"]) == 7
     assert all(Path(c["run"]).is_file() for c in s["controls"])
     assert s["corpora"]["stereo"]["sha256"] and s["train"]["lr"] == 3e-3
+    # stereo and anti are also compared with the neutral control of the same dose
+    assert top["stereo"]["vs_neutral"]["delta"] > 0 and top["anti"]["vs_neutral"]["delta"] < 0
+    assert "vs_neutral" not in top["neutral"]
     xml.dom.minidom.parse(str(path.with_suffix(".svg")))  # the plot is well-formed SVG
+    assert json.loads(path.read_text())["tasks"] == s["tasks"]
+    # --summary rebuilds the same summary from the run files alone
+    assert main(["control", "--summary", str(path)]) == 0
     assert json.loads(path.read_text())["tasks"] == s["tasks"]
 
 
@@ -115,6 +121,12 @@ def test_bad_input_exits_2_with_one_line(tiny_model_dir, args, msg, capsys, tmp_
     code = main(["control", "--model", str(tiny_model_dir), "--output", str(tmp_path), *args])
     err = capsys.readouterr().err.strip()
     assert code == 2 and msg in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_file_that_is_not_a_summary_exits_2(tmp_path, capsys):
+    (tmp_path / "x.json").write_text('{"status": "complete"}')
+    assert main(["control", "--summary", str(tmp_path / "x.json")]) == 2
+    assert "not a fairbench control summary" in capsys.readouterr().err
 
 
 def test_short_or_non_utf8_corpus_is_refused(tmp_path):

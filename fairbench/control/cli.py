@@ -19,10 +19,13 @@ def _doses(text: str) -> list[int]:
 
 
 def cmd_control(args: argparse.Namespace) -> int:
-    from fairbench.control.experiment import ARMS, ControlConfig, format_summary, run_control
+    from fairbench.control.experiment import ARMS, ControlConfig, format_summary, resummarise, run_control
     from fairbench.control.finetune import TrainSettings, read_corpus
     from fairbench.tasks.paths import data_dir
 
+    if args.summary:
+        print(format_summary(resummarise(Path(args.summary))))
+        return 0
     doses = _doses(args.steps)
     arms = [a.strip() for a in args.arms.split(",") if a.strip()]
     bad = [a for a in arms if a not in ARMS]
@@ -75,5 +78,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--train-seed", type=int, default=0)
     p.add_argument("--cache", default=None, help="where trained controls are kept (default ~/.cache/fairbench/controls)")
     p.add_argument("--allow-download", action="store_true")
+    p.add_argument("--summary", default=None,
+                   help="recompute and print an existing summary JSON from its run files (trains and runs nothing)")
     p.set_defaults(fn=cmd_control)
     return p

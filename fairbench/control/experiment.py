@@ -7,7 +7,9 @@ paired cluster bootstrap (``gate.compare``). Per task headline:
 
 - stereo must move it toward the bias (``Metric.bias_sign``) with a paired CI excluding 0;
 - anti must move it the other way;
-- neutral (same amount of fine-tuning on text without identities) must not move it.
+- neutral (same amount of fine-tuning on text without identities) must not move it;
+- stereo and anti are also compared with the neutral control of the same dose, which removes
+  what fine-tuning itself moves (a chat model trained on plain statements answers differently).
 
 The summary JSON and the SVG plot are rewritten after every control, so an interrupted run
 keeps what it measured (``status: incomplete``).
@@ -86,28 +88,60 @@ def _entry(res, task: str) -> dict:
     return {"value": m["value"], "ci": m["ci"], "n": m.get("n")}
 
 
-def _summary(cfg: ControlConfig, base, controls: list[dict], status: str) -> dict:
+def _compare(arm: str, ref: Path, run: Path, level: float, seed: int) -> tuple[dict, dict]:
+    """Per task: the paired change of ``run`` against ``ref`` with its control verdict; and
+    the gate's verdict on the pair."""
+    from fairbench.gate import compare
+
+    report = compare(ref, run, level=level, seed=seed)
+    out = {r.check.task: {"delta": r.delta, "delta_ci": list(r.ci) if r.ci else None, "gate": r.verdict,
+                          "verdict": verdict(arm, r.metric.bias_sign, r.ci), "n_shared": r.n_shared}
+           for r in report.results}
+    return out, {"gate_failed": report.failed, "mde": {r.check.task: r.mde for r in report.results}}
+
+
+def summarise(meta: dict, base_run: Path, controls: list[dict], status: str) -> dict:
+    """The summary of a control experiment from its run files.
+
+    ``controls``: ``{"arm", "dose", "run"}`` per control. Every control is compared with the
+    base (the gate's paired test), and the stereo and anti controls also with the neutral
+    control of the same dose: that difference removes what fine-tuning on text of this size
+    moves by itself (format drift, fluency), leaving the content of the corpus.
+    """
+    from fairbench.api import Results
     from fairbench.metrics import metric_by_name
 
+    level, seed = meta["level"], meta["seed"]
+    base = Results.load(base_run)
+    neutral = {c["dose"]: Path(c["run"]) for c in controls if c["arm"] == "neutral"}
+    rows = []
+    for c in controls:
+        res = Results.load(c["run"])
+        vs_base, gate = _compare(c["arm"], base.path, res.path, level, seed)
+        vs_neutral = ({} if c["arm"] == "neutral" or c["dose"] not in neutral
+                      else _compare(c["arm"], neutral[c["dose"]], res.path, level, seed)[0])
+        rows.append({"arm": c["arm"], "dose": c["dose"], "run": str(res.path), "model": res.data["model"], **gate,
+                     "tasks": {t: _entry(res, t) | v | ({"vs_neutral": vs_neutral[t]} if t in vs_neutral else {})
+                               for t, v in vs_base.items()}})
     tasks = {}
+    arms = list(dict.fromkeys(c["arm"] for c in controls))
     for t in base.tasks:
         entry = base.data["tasks"][t]
         metric = metric_by_name(entry["format"], entry["headline"])
-        arms = {}
-        for arm in cfg.corpora:
-            points = [c["tasks"][t] | {"dose": c["dose"]} for c in controls if c["arm"] == arm and t in c["tasks"]]
-            arms[arm] = {"points": points, "first_detected_dose": first_detection(arm, points)}
+        per_arm = {}
+        for arm in arms:
+            points = sorted((r["tasks"][t] | {"dose": r["dose"]} for r in rows if r["arm"] == arm and t in r["tasks"]),
+                            key=lambda p: p["dose"])
+            per_arm[arm] = {"points": points, "first_detected_dose": first_detection(arm, points)}
+            if arm != "neutral":
+                vs_n = [p["vs_neutral"] | {"dose": p["dose"]} for p in points if "vs_neutral" in p]
+                per_arm[arm]["first_detected_dose_vs_neutral"] = first_detection(arm, vs_n)
         tasks[t] = {"metric": metric.name, "direction": metric.direction_text, "unit": metric.unit,
-                    "bias_sign": metric.bias_sign, "format": entry["format"], "base": _entry(base, t), "arms": arms}
-    return {
-        "schema": "fairbench-control/1", "status": status,
-        "model": base.data["model"], "tasks_arg": cfg.tasks, "lang": cfg.lang, "limit": cfg.limit, "seed": cfg.seed,
-        "doses": cfg.doses, "level": cfg.level, "train": asdict(cfg.train),
-        "corpora": {a: {"path": str(c.path), "sha256": c.sha256, "lines": len(c.lines)} for a, c in cfg.corpora.items()},
-        "base_run": str(base.path),
-        "controls": [{k: c[k] for k in ("arm", "dose", "model", "run", "gate_failed", "mde")} for c in controls],
-        "tasks": tasks,
-    }
+                    "bias_sign": metric.bias_sign, "format": entry["format"], "base": _entry(base, t), "arms": per_arm}
+    return {"schema": "fairbench-control/1", "status": status, "model": base.data["model"], **meta,
+            "base_run": str(base.path),
+            "controls": [{k: r[k] for k in ("arm", "dose", "model", "run", "gate_failed", "mde")} for r in rows],
+            "tasks": tasks}
 
 
 def _write(path: Path, text: str) -> None:
@@ -116,11 +150,35 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def write_summary(summary: dict, path: Path) -> None:
+    from fairbench.control.plot import to_svg
+
+    _write(path, json.dumps(summary, indent=2) + "\n")
+    _write(path.with_suffix(".svg"), to_svg(summary))
+
+
+META_KEYS = ("tasks_arg", "lang", "limit", "seed", "doses", "level", "train", "corpora")
+
+
+def resummarise(path: Path) -> dict:
+    """Rebuild a summary (comparisons, verdicts, plot) from the run files it lists."""
+    from fairbench.errors import UserError
+
+    try:
+        old = json.loads(Path(path).read_text(encoding="utf-8"))
+        meta = {k: old[k] for k in META_KEYS}
+        controls = [{"arm": c["arm"], "dose": c["dose"], "run": c["run"]} for c in old["controls"]]
+        base_run, status = Path(old["base_run"]), old["status"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise UserError(f"{path} is not a fairbench control summary ({e.__class__.__name__}: {e})") from None
+    summary = summarise(meta, base_run, controls, status)
+    write_summary(summary, Path(path))
+    return summary
+
+
 def run_control(cfg: ControlConfig, output: Path) -> tuple[Path, dict]:
     """Train the controls, evaluate base and controls, write the summary; return (path, summary)."""
     from fairbench.api import evaluate
-    from fairbench.control.plot import to_svg
-    from fairbench.gate import compare
     from fairbench.models import resolve_model
     from fairbench.tasks import resolve_tasks
 
@@ -130,33 +188,27 @@ def run_control(cfg: ControlConfig, output: Path) -> tuple[Path, dict]:
     runs = output / "runs"
     common = dict(lang=cfg.lang, limit=cfg.limit, seed=cfg.seed, batch_size=cfg.batch_size, device=cfg.device,
                   threads=cfg.threads, bootstrap_iters=cfg.bootstrap_iters, ci_level=cfg.level, output=runs)
+    meta = {"tasks_arg": cfg.tasks, "lang": cfg.lang, "limit": cfg.limit, "seed": cfg.seed, "doses": cfg.doses,
+            "level": cfg.level, "train": asdict(cfg.train),
+            "corpora": {a: {"path": str(c.path), "sha256": c.sha256, "lines": len(c.lines)}
+                        for a, c in cfg.corpora.items()}}
     _log(f"base model {base_spec.spec}: tasks {', '.join(s.name for s in specs)}")
     base = evaluate(cfg.model, specs, allow_download=cfg.allow_download, **common)
-    stem = base.path.stem
-    summary_path, svg_path = output / f"control_{stem}.json", output / f"control_{stem}.svg"
+    summary_path = output / f"control_{base.path.stem}.json"
     controls: list[dict] = []
-    for arm, corpus in cfg.corpora.items():
+    # neutral first, so each stereo and anti control is compared with it as soon as it is run
+    for arm in sorted(cfg.corpora, key=lambda a: a != "neutral"):
+        corpus = cfg.corpora[arm]
         _log(f"{arm}: fine-tuning on {corpus.path} ({len(corpus.lines)} statements) at {cfg.doses} steps")
         folders = train_controls(base_spec, corpus, cfg.doses, cfg.train, _cache_root(cfg), device=cfg.device,
                                  allow_download=cfg.allow_download)
         for dose, folder in sorted(folders.items()):
             _log(f"{arm} {dose} steps: evaluating {folder.name}")
             res = evaluate(str(folder), specs, **common)
-            report = compare(base.path, res.path, level=cfg.level, seed=cfg.seed)
-            entry = {"arm": arm, "dose": dose, "model": res.data["model"], "run": str(res.path),
-                     "gate_failed": report.failed, "mde": {r.check.task: r.mde for r in report.results},
-                     "tasks": {}}
-            for r in report.results:
-                entry["tasks"][r.check.task] = _entry(res, r.check.task) | {
-                    "delta": r.delta, "delta_ci": list(r.ci) if r.ci else None, "gate": r.verdict,
-                    "verdict": verdict(arm, r.metric.bias_sign, r.ci), "n_shared": r.n_shared}
-            controls.append(entry)
-            summary = _summary(cfg, base, controls, "incomplete")
-            _write(summary_path, json.dumps(summary, indent=2) + "\n")
-            _write(svg_path, to_svg(summary))
-    summary = _summary(cfg, base, controls, "complete")
-    _write(summary_path, json.dumps(summary, indent=2) + "\n")
-    _write(svg_path, to_svg(summary))
+            controls.append({"arm": arm, "dose": dose, "run": str(res.path)})
+            write_summary(summarise(meta, base.path, controls, "incomplete"), summary_path)
+    summary = summarise(meta, base.path, controls, "complete")
+    write_summary(summary, summary_path)
     return summary_path, summary
 
 
@@ -169,6 +221,12 @@ def _ci(ci, sign: bool = False) -> str:
         return ""
     f = "{:+.1f}" if sign else "{:.1f}"
     return f" [{f.format(ci[0])}, {f.format(ci[1])}]"
+
+
+def _change(p: dict | None) -> str:
+    if not p:
+        return ""
+    return ("n/a" if p["delta"] is None else f"{p['delta']:+.1f}") + _ci(p["delta_ci"], True) + f" {p['verdict']}"
 
 
 def format_summary(s: dict) -> str:
@@ -184,20 +242,19 @@ def format_summary(s: dict) -> str:
         rows = [["base", "0", _fmt(e["base"]["value"]) + _ci(e["base"]["ci"]), "", "", ""]]
         for arm, a in e["arms"].items():
             for p in a["points"]:
-                rows.append([arm, str(p["dose"]), _fmt(p["value"]) + _ci(p["ci"]),
-                             ("n/a" if p["delta"] is None else f"{p['delta']:+.1f}") + _ci(p["delta_ci"], True),
-                             p["verdict"], p["gate"]])
+                rows.append([arm, str(p["dose"]), _fmt(p["value"]) + _ci(p["ci"]), _change(p),
+                             _change(p.get("vs_neutral")), p["gate"]])
         out.append(text_table(["control", "steps", f"value [{pct} CI]", f"change vs base [{pct} CI]",
-                                 "control verdict", "gate"], rows))
+                               "vs neutral, same steps", "gate vs base"], rows))
         found = []
         for arm, a in e["arms"].items():
             if arm == "neutral":
-                moved = [p["dose"] for p in a["points"] if p["verdict"] == "moved"]
-                found.append("neutral moved it at " + ", ".join(map(str, moved)) + " steps" if moved
-                             else "neutral did not move it")
-            else:
-                d = a["first_detected_dose"]
-                found.append(f"{arm} detected from {d} steps" if d is not None else f"{arm} not detected")
+                moved = [str(p["dose"]) for p in a["points"] if p["verdict"] == "moved"]
+                found.append(f"neutral moved it at {', '.join(moved)} steps" if moved else "neutral did not move it")
+                continue
+            d, dn = a["first_detected_dose"], a.get("first_detected_dose_vs_neutral")
+            found.append(f"{arm}: " + (f"detected from {d} steps" if d is not None else "not detected")
+                         + " vs base, " + (f"from {dn} steps" if dn is not None else "not detected") + " vs neutral")
         out += ["  " + "; ".join(found), ""]
     failed = [f"{c['arm']}@{c['dose']}" for c in s["controls"] if c["gate_failed"]]
     out.append("gate against the base (Holm over the tasks): "
