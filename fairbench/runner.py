@@ -242,7 +242,9 @@ def run(
     stamp = datetime.now(timezone.utc)
     if output.exists() and not output.is_dir():
         raise UserError(f"--output {output} is a file, not a folder")
-    base_id = f"{_slug(model.spec)}_{stamp:%Y%m%d-%H%M%S}"
+    # a path says where the model is, its last part what it is: name files by the latter
+    label = model.name if model.kind in ("hf_dir", "gguf") else model.spec
+    base_id = f"{_slug(label)}_{stamp:%Y%m%d-%H%M%S}"
     results = {
         "schema_version": SCHEMA_VERSION,
         "status": "incomplete",
