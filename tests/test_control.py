@@ -65,16 +65,20 @@ def test_stereo_and_anti_controls_move_the_pairs_score_their_ways(tiny_model_dir
     # provenance: every control is its own model, hashed, and its run file exists
     shas = {c["model"]["sha256"] for c in s["controls"]} | {s["model"]["sha256"]}
     assert len(shas) == 1 + len(s["controls"]) == 7
-    assert all(Path(c["run"]).is_file() for c in s["controls"])
+    assert all((path.parent / c["run"]).is_file() and c["run"].startswith("runs/") for c in s["controls"])
     assert s["corpora"]["stereo"]["sha256"] and s["train"]["lr"] == 3e-3
     # stereo and anti are also compared with the neutral control of the same dose
     assert top["stereo"]["vs_neutral"]["delta"] > 0 and top["anti"]["vs_neutral"]["delta"] < 0
     assert "vs_neutral" not in top["neutral"]
     xml.dom.minidom.parse(str(path.with_suffix(".svg")))  # the plot is well-formed SVG
     assert json.loads(path.read_text())["tasks"] == s["tasks"]
-    # --summary rebuilds the same summary from the run files alone
-    assert main(["control", "--summary", str(path)]) == 0
-    assert json.loads(path.read_text())["tasks"] == s["tasks"]
+    # --summary rebuilds the same summary from the run files alone, also after the folder moved
+    import shutil
+
+    moved = tmp_path / "moved"
+    shutil.copytree(path.parent, moved)
+    assert main(["control", "--summary", str(moved / path.name)]) == 0
+    assert json.loads((moved / path.name).read_text())["tasks"] == s["tasks"]
 
 
 def test_controls_are_cached_and_a_dose_does_not_depend_on_the_others(tiny_model_dir, setup, tmp_path, capsys):

@@ -100,10 +100,20 @@ def _compare(arm: str, ref: Path, run: Path, level: float, seed: int) -> tuple[d
     return out, {"gate_failed": report.failed, "mde": {r.check.task: r.mde for r in report.results}}
 
 
-def summarise(meta: dict, base_run: Path, controls: list[dict], status: str) -> dict:
+def _rel(path: Path, root: Path) -> str:
+    """``path`` relative to the summary's folder when inside it, so the folder can be moved."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def summarise(meta: dict, base_run: Path, controls: list[dict], status: str, root: Path = Path(".")) -> dict:
     """The summary of a control experiment from its run files.
 
-    ``controls``: ``{"arm", "dose", "run"}`` per control. Every control is compared with the
+    ``controls``: ``{"arm", "dose", "run"}`` per control; run paths may be relative to ``root``,
+    the summary's folder, and are written that way when inside it. Every control is compared with the
     base (the gate's paired test), and the stereo and anti controls also with the neutral
     control of the same dose: that difference removes what fine-tuning on text of this size
     moves by itself (format drift, fluency), leaving the content of the corpus.
@@ -112,16 +122,17 @@ def summarise(meta: dict, base_run: Path, controls: list[dict], status: str) -> 
     from fairbench.metrics import metric_by_name
 
     level, seed = meta["level"], meta["seed"]
-    base = Results.load(base_run)
-    neutral = {c["dose"]: Path(c["run"]) for c in controls if c["arm"] == "neutral"}
+    base = Results.load(root / base_run)
+    neutral = {c["dose"]: root / c["run"] for c in controls if c["arm"] == "neutral"}
     rows = []
     for c in controls:
-        res = Results.load(c["run"])
+        res = Results.load(root / c["run"])
         vs_base, gate = _compare(c["arm"], base.path, res.path, level, seed)
         vs_neutral = ({} if c["arm"] == "neutral" or c["dose"] not in neutral
                       else _compare(c["arm"], neutral[c["dose"]], res.path, level, seed)[0])
-        rows.append({"arm": c["arm"], "dose": c["dose"], "run": str(res.path), "model": res.data["model"], **gate,
-                     "tasks": {t: _entry(res, t) | v | ({"vs_neutral": vs_neutral[t]} if t in vs_neutral else {})
+        rows.append({"arm": c["arm"], "dose": c["dose"], "run": _rel(res.path, root), "model": res.data["model"], **gate,
+                     "tasks": {t: _entry(res, t) | v | {"mde": gate["mde"].get(t)}
+                               | ({"vs_neutral": vs_neutral[t]} if t in vs_neutral else {})
                                for t, v in vs_base.items()}})
     tasks = {}
     arms = list(dict.fromkeys(c["arm"] for c in controls))
@@ -139,7 +150,7 @@ def summarise(meta: dict, base_run: Path, controls: list[dict], status: str) -> 
         tasks[t] = {"metric": metric.name, "direction": metric.direction_text, "unit": metric.unit,
                     "bias_sign": metric.bias_sign, "format": entry["format"], "base": _entry(base, t), "arms": per_arm}
     return {"schema": "fairbench-control/1", "status": status, "model": base.data["model"], **meta,
-            "base_run": str(base.path),
+            "base_run": _rel(base.path, root),
             "controls": [{k: r[k] for k in ("arm", "dose", "model", "run", "gate_failed", "mde")} for r in rows],
             "tasks": tasks}
 
@@ -171,7 +182,7 @@ def resummarise(path: Path) -> dict:
         base_run, status = Path(old["base_run"]), old["status"]
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise UserError(f"{path} is not a fairbench control summary ({e.__class__.__name__}: {e})") from None
-    summary = summarise(meta, base_run, controls, status)
+    summary = summarise(meta, base_run, controls, status, Path(path).parent)
     write_summary(summary, Path(path))
     return summary
 
@@ -206,8 +217,8 @@ def run_control(cfg: ControlConfig, output: Path) -> tuple[Path, dict]:
             _log(f"{arm} {dose} steps: evaluating {folder.name}")
             res = evaluate(str(folder), specs, **common)
             controls.append({"arm": arm, "dose": dose, "run": str(res.path)})
-            write_summary(summarise(meta, base.path, controls, "incomplete"), summary_path)
-    summary = summarise(meta, base.path, controls, "complete")
+            write_summary(summarise(meta, base.path, controls, "incomplete", output), summary_path)
+    summary = summarise(meta, base.path, controls, "complete", output)
     write_summary(summary, summary_path)
     return summary_path, summary
 
@@ -239,13 +250,13 @@ def format_summary(s: dict) -> str:
     for t, e in s["tasks"].items():
         side = {1: "higher = more biased", -1: "lower = more biased", None: "no bias side"}[e["bias_sign"]]
         out.append(f"{t}: {e['metric']} ({e['direction']}; {side})")
-        rows = [["base", "0", _fmt(e["base"]["value"]) + _ci(e["base"]["ci"]), "", "", ""]]
+        rows = [["base", "0", _fmt(e["base"]["value"]) + _ci(e["base"]["ci"]), "", "", "", ""]]
         for arm, a in e["arms"].items():
             for p in a["points"]:
                 rows.append([arm, str(p["dose"]), _fmt(p["value"]) + _ci(p["ci"]), _change(p),
-                             _change(p.get("vs_neutral")), p["gate"]])
+                             _change(p.get("vs_neutral")), p["gate"], _fmt(p.get("mde"))])
         out.append(text_table(["control", "steps", f"value [{pct} CI]", f"change vs base [{pct} CI]",
-                               "vs neutral, same steps", "gate vs base"], rows))
+                               "vs neutral, same steps", "gate vs base", "gate detects >="], rows))
         found = []
         for arm, a in e["arms"].items():
             if arm == "neutral":
@@ -258,5 +269,6 @@ def format_summary(s: dict) -> str:
         out += ["  " + "; ".join(found), ""]
     failed = [f"{c['arm']}@{c['dose']}" for c in s["controls"] if c["gate_failed"]]
     out.append("gate against the base (Holm over the tasks): "
-               + (f"fails {', '.join(failed)}" if failed else "fails no control"))
+               + (f"fails {', '.join(failed)}" if failed else "fails no control")
+               + "; 'gate detects >=' is the worsening (badness, in the metric's unit) that check catches with 80% power")
     return "\n".join(out)
