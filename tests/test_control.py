@@ -71,6 +71,7 @@ def test_stereo_and_anti_controls_move_the_pairs_score_their_ways(tiny_model_dir
     assert top["stereo"]["vs_neutral"]["delta"] > 0 and top["anti"]["vs_neutral"]["delta"] < 0
     assert "vs_neutral" not in top["neutral"]
     xml.dom.minidom.parse(str(path.with_suffix(".svg")))  # the plot is well-formed SVG
+    assert "stereo: detected from" in path.with_suffix(".txt").read_text()
     assert json.loads(path.read_text())["tasks"] == s["tasks"]
     # --summary rebuilds the same summary from the run files alone, also after the folder moved
     import shutil

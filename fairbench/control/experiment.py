@@ -11,7 +11,7 @@ paired cluster bootstrap (``gate.compare``). Per task headline:
 - stereo and anti are also compared with the neutral control of the same dose, which removes
   what fine-tuning itself moves (a chat model trained on plain statements answers differently).
 
-The summary JSON and the SVG plot are rewritten after every control, so an interrupted run
+The summary JSON, its text table and the SVG plot are rewritten after every control, so an interrupted run
 keeps what it measured (``status: incomplete``).
 """
 
@@ -166,6 +166,7 @@ def write_summary(summary: dict, path: Path) -> None:
 
     _write(path, json.dumps(summary, indent=2) + "\n")
     _write(path.with_suffix(".svg"), to_svg(summary))
+    _write(path.with_suffix(".txt"), format_summary(summary) + "\n")
 
 
 META_KEYS = ("tasks_arg", "lang", "limit", "seed", "doses", "level", "train", "corpora")
