@@ -152,6 +152,11 @@ def evaluate(
     if mit is not None:
         lm = mit.wrap(lm)
         mit_info = {"name": mit.name, "settings": mit.settings()}
+        decoder = getattr(mit, "decoder", None)
+        if getattr(decoder, "stats", None) is not None:
+            # the decoder's own counters (tokens, how often each trigger fired, ...): the same
+            # dict object, so every write of the results file has the counts so far
+            mit_info["stats"] = decoder.stats
     path, results = run(lm, ms, specs, settings=settings, output=output, mitigation=mit_info)
     return Results(path, results, main=getattr(lm, "rank", 0) == 0)
 

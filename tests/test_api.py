@@ -42,3 +42,13 @@ def test_cli_run_is_evaluate(tmp_path, tiny_model_dir, fixtures):
 def test_bad_arguments_raise_before_a_model_loads(kwargs, message, fixtures):
     with pytest.raises(UserError, match=message):
         fairbench.evaluate("no-such-model", str(fixtures / "pairs.csv"), **kwargs)
+
+
+@pytest.mark.parametrize("mitigation,counter", [("uddia", "debias_triggered"), ("ambedkar:gamma=3", "drafted")])
+def test_results_file_records_the_mitigations_counters(tmp_path, tiny_model_dir, fixtures, mitigation, counter):
+    import json
+
+    res = fairbench.evaluate(str(tiny_model_dir), str(fixtures / "gen.jsonl"), output=tmp_path, limit=2,
+                             mitigation=mitigation, bootstrap_iters=20)
+    stats = json.loads(res.path.read_text())["mitigation"]["stats"]
+    assert stats["tokens" if mitigation == "uddia" else "steps"] > 0 and counter in stats

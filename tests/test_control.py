@@ -52,9 +52,10 @@ def _cfg(model, d: Path, pairs: Path, cache: Path, doses=(10, 30)) -> ControlCon
                          train=TrainSettings(lr=3e-3, batch_size=8), cache=cache, device="cpu")
 
 
-def test_stereo_and_anti_controls_move_the_pairs_score_their_ways(tiny_model_dir, setup, tmp_path):
+def test_stereo_and_anti_controls_move_the_pairs_score_their_ways(tiny_model_dir, setup, tmp_path, monkeypatch):
     d, pairs = setup
-    path, s = run_control(_cfg(tiny_model_dir, d, pairs, tmp_path / "cache"), tmp_path / "out")
+    monkeypatch.chdir(tmp_path)  # a relative --output, as a user types it
+    path, s = run_control(_cfg(tiny_model_dir, d, pairs, tmp_path / "cache"), Path("out"))
     assert s["status"] == "complete" and path.is_file()
     (task,) = s["tasks"].values()
     assert task["metric"] == "pct_stereotype_cond" and task["bias_sign"] == 1

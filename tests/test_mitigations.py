@@ -325,6 +325,7 @@ def uddia_first_token(lm, spec, text=PROMPTS[1]):
     loss = {name: float((lp.exp() * sum(dec.axes[a].weights(ctx["e_sum"], ctx["n_e"]) for a in info["debias"])).sum())
             for name, lp in (("orig", orig), ("tuned", tuned))} if info["debias"] else None
     dec.enabled, dec.active = False, []
+    dec.last_cache = cache
     return dec, orig, tuned, info, plain, loss
 
 
@@ -359,6 +360,47 @@ def test_uddia_detox_head_fits_and_its_trigger_moves_the_distribution(tiny_lm):
                 right += (float(dec.toxicity_logit(dec._h[0].float().mean(0))) > 0) == label
     dec.close()
     assert right >= 0.75 * (len(TOXIC) + len(NON_TOXIC))
+
+
+def test_uddia_cache_keeps_the_original_models_keys_and_values(tiny_lm):
+    from transformers import DynamicCache
+
+    dec, orig, tuned, info, plain, _ = uddia_first_token(tiny_lm, "uddia:debias_threshold=-1,detox=off,steps=3")
+    dec.close()
+    assert float((tuned - orig).abs().max()) > 1e-3  # the token was tuned
+    ids = ids_of(tiny_lm, PROMPTS[1])
+    ref = DynamicCache()
+    with torch.no_grad():
+        tiny_lm.model(torch.tensor([ids]), cache=ref, use_cache=True)
+    for got, want in zip(dec.last_cache.layers, ref.layers):
+        assert got.keys.shape == want.keys.shape
+        assert torch.allclose(got.keys, want.keys, atol=1e-5) and torch.allclose(got.values, want.values, atol=1e-5)
+
+
+def test_uddia_debias_weight_scales_the_step_with_sgd_but_not_with_a_fresh_adam(tiny_lm):
+    def shift(spec):
+        dec, orig, tuned, *_ = uddia_first_token(tiny_lm, spec)
+        dec.close()
+        return float((tuned - orig).abs().max())
+
+    base = "uddia:debias_threshold=-1,detox=off,steps=1"
+    # a small step, where the change is linear in the step: ten times the weight, ten times the shift
+    small, large = shift(base + ",lr_sgd=0.01,debias_weight=0.05"), shift(base + ",lr_sgd=0.01,debias_weight=0.5")
+    assert 5 * small < large < 20 * small and small > 0
+    a_small = shift(base + ",debias_weight=0.05,optimizer=adam")
+    a_large = shift(base + ",debias_weight=0.5,optimizer=adam")
+    assert a_small == pytest.approx(a_large, rel=1e-4)  # Adam's first step is lr * sign(grad)
+
+
+def test_uddia_token_prior_is_a_dense_distribution_of_everyday_text(tiny_lm):
+    from fairbench.mitigations.uddia import token_prior
+
+    prior = token_prior(tiny_lm.model, tiny_lm.tokenizer, ["The bus was late again today.", "It rained all week."])
+    assert float(prior.sum()) == pytest.approx(1.0, abs=1e-4) and float(prior.min()) > 0
+    mit = parse_mitigation("uddia")
+    mit.wrap(tiny_lm)
+    assert all(attr.q[0] is not None and attr.q[1] is not None for attr in mit.decoder.axes.values())
+    mit.decoder.close()
 
 
 def test_uddia_redo_with_fewer_layers_and_generate_until(tiny_lm):

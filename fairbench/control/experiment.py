@@ -217,9 +217,10 @@ def run_control(cfg: ControlConfig, output: Path) -> tuple[Path, dict]:
         for dose, folder in sorted(folders.items()):
             _log(f"{arm} {dose} steps: evaluating {folder.name}")
             res = evaluate(str(folder), specs, **common)
-            controls.append({"arm": arm, "dose": dose, "run": str(res.path)})
-            write_summary(summarise(meta, base.path, controls, "incomplete", output), summary_path)
-    summary = summarise(meta, base.path, controls, "complete", output)
+            # paths relative to the summary's folder, which summarise() reads them against
+            controls.append({"arm": arm, "dose": dose, "run": _rel(res.path, output)})
+            write_summary(summarise(meta, _rel(base.path, output), controls, "incomplete", output), summary_path)
+    summary = summarise(meta, _rel(base.path, output), controls, "complete", output)
     write_summary(summary, summary_path)
     return summary_path, summary
 

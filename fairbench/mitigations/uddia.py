@@ -12,13 +12,21 @@ the biases, as in the reference implementation.
   freq(x) p(a|x) 1[p(a|x) > assoc]; then the mutual-information loss
   sum_x p_t(x) [KL(p(a|x,c) || p(a|x)) + 1/2 KL(p(a|x) || U)]. The public code overwrites this
   loss with the detox loss; here it is the loss that is optimised (tests check it moves p_t).
-  freq(x) is the model's own next-token distribution at the start of an assistant turn (the
-  reference uses corpus frequencies, which a local model does not ship with).
+  freq(x) is the token frequency of everyday text, estimated as the model's mean next-token
+  distribution over every position of a neutral corpus (data/control/neutral.txt: no groups,
+  no identity cues). Raw token counts of a corpus that size would give most of the
+  vocabulary, identity words included, frequency 0.
 - Detox: a linear head on the mean final hidden state (context and current token), fitted on
   detox_data.py; cross-entropy toward "non-toxic". The reference's one-step look-ahead input
   (p_t . W_E) is left out: it costs another forward pass per token. Detox is adaptive like
   debias: it is optimised only when the head's P(toxic) exceeds ``detox_threshold``, which keeps
   untriggered tokens at the cost of plain decoding.
+- The update: by default a plain gradient step, bias -= lr_sgd * grad, so each term's weight
+  sets its share of the step. A fresh Adam per token (``optimizer=adam``, the earlier
+  behaviour) makes its first step lr * sign(grad), whatever the scale of the loss: a lone
+  debias term's weight then has no effect.
+- After the token is chosen, the cache gets the original model's keys and values for it
+  (saved before tuning), so later tokens and the redo perplexity see the original model.
 - Fused distribution p ∝ p_tuned^fuse p_orig^(1-fuse); greedy unless the task samples (then
   nucleus top-p). Redo: if the continuation's perplexity under the original model exceeds
   ``redo_ppl``, decode again with ``redo_step`` fewer tuned blocks; at 0, keep the lowest.
@@ -40,7 +48,9 @@ from fairbench.mitigations.detox_data import NON_TOXIC, TOXIC
 class UddiaOptions:
     layers: int = 0  # tuned upper blocks T0; 0: half the blocks (the paper's 18 of 36)
     steps: int = 1
+    optimizer: str = "sgd"  # sgd: bias -= lr_sgd * grad; adam: a fresh Adam per token at lr
     lr: float = 0.06
+    lr_sgd: float = 20.0  # with debias_weight 0.05: a total-variation shift of about 0.2 on a triggered token of the embedded model
     debias_threshold: float = 0.1
     debias_weight: float = 0.05
     assoc: float = 0.75
@@ -57,6 +67,8 @@ class UddiaOptions:
             raise ValueError("layers must be >= 0, steps and redo_step >= 1")
         if not 0 <= self.fuse <= 1:
             raise ValueError("fuse must be in [0, 1]")
+        if self.optimizer not in ("sgd", "adam"):
+            raise ValueError("optimizer must be sgd or adam")
 
 
 class Attribute:
@@ -110,6 +122,27 @@ class Attribute:
         return _kl2(p_ctx, self.p0) + 0.5 * self.kl_uniform
 
 
+def token_prior(model, tokenizer, texts: list[str], batch: int = 16):
+    """Mean next-token distribution over every position of ``texts``: a smooth estimate of how
+    often each token occurs in text like it."""
+    import torch
+
+    dev = next(model.parameters()).device
+    total, n = None, 0
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    with torch.inference_mode():
+        for i in range(0, len(texts), batch):
+            rows = [tokenizer.encode(t, add_special_tokens=False) for t in texts[i:i + batch]]
+            width = max(len(r) for r in rows)
+            ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows], device=dev)
+            mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows], device=dev)
+            probs = model(input_ids=ids, attention_mask=mask).logits.float().softmax(-1)
+            part = (probs * mask[..., None]).sum((0, 1))
+            total = part if total is None else total + part
+            n += int(mask.sum())
+    return total / n
+
+
 def _kl2(p, q):
     """KL between Bernoulli(p) and Bernoulli(q), elementwise."""
     eps = 1e-9
@@ -118,7 +151,7 @@ def _kl2(p, q):
 
 
 class UddiaDecoder:
-    def __init__(self, model, tokenizer, opts: UddiaOptions, freq_prompt: list[int]):
+    def __init__(self, model, tokenizer, opts: UddiaOptions, prior_texts: list[str]):
         import torch
 
         self.model, self.tok, self.opts = model, tokenizer, opts
@@ -138,8 +171,7 @@ class UddiaDecoder:
         self._hooks.append(model.model.norm.register_forward_hook(self._hook(self.n_layers, capture=True)))
         emb = model.get_input_embeddings().weight.detach().float()
         self.emb = emb
-        with torch.inference_mode():
-            freq = model(torch.tensor([freq_prompt], device=dev)).logits[0, -1].float().softmax(-1)
+        freq = token_prior(model, tokenizer, prior_texts)
         self.axes = {axis: Attribute(emb, tokenizer, pairs, opts, freq) for axis, pairs in PAIRS.items()}
         self.enabled = True
         try:
@@ -207,7 +239,8 @@ class UddiaDecoder:
         return out.logits[0, -1].float().log_softmax(-1), self._h[0, -1]
 
     def token(self, last: int, cache, pos: int, ctx: dict):
-        """(log p_orig, log p_tuned, info) for the next token; the cache grows by one."""
+        """(log p_orig, log p_tuned, info) for the next token; the cache grows by one, with the
+        original model's keys and values for it."""
         import torch
 
         opts = self.opts
@@ -220,24 +253,38 @@ class UddiaDecoder:
             fire = [a for a, attr in self.axes.items() if attr.delta(p.detach()) > opts.debias_threshold]
             h_mean = (ctx["h_sum"] + h) / (ctx["n_h"] + 1)
             toxic = self.head is not None and float(self.toxicity_logit(h_mean.detach()).sigmoid()) > opts.detox_threshold
-        orig = logp.detach()
-        info = {"debias": fire, "detox": toxic, "h": h.detach()}
+        orig, h_orig = logp.detach(), h.detach()
+        info = {"debias": fire, "detox": toxic, "h": h_orig}
         if not grads or not (fire or toxic):
             self._reset()
             return orig, orig, info
-        optim = torch.optim.Adam([self.bias[i] for i in self.active], lr=opts.lr)
+        # this token's keys and values under the original model: put back after tuning
+        kept = [(layer.keys[..., -1:, :].clone(), layer.values[..., -1:, :].clone()) for layer in cache.layers]
+        params = [self.bias[i] for i in self.active]
+        optim = torch.optim.Adam(params, lr=opts.lr) if opts.optimizer == "adam" else None
         for step in range(opts.steps):
             with torch.enable_grad():
                 loss = self.loss(p, h_mean, fire, toxic, ctx)
-                optim.zero_grad()
-                loss.backward()
-            optim.step()
+                if optim is not None:
+                    optim.zero_grad()
+                    loss.backward()
+                else:
+                    grads_ = torch.autograd.grad(loss, params)
+            if optim is not None:
+                optim.step()
+            else:
+                with torch.no_grad():
+                    for b, g in zip(params, grads_):
+                        b -= opts.lr_sgd * g
             cache.crop(-1)
             with torch.set_grad_enabled(step + 1 < opts.steps):
                 logp, h = self._forward(last, cache, pos)
                 p = logp.exp()
                 h_mean = (ctx["h_sum"] + h) / (ctx["n_h"] + 1)
-        info["h"] = h.detach()
+        cache.crop(-1)
+        for layer, (k, v) in zip(cache.layers, kept):
+            layer.keys = torch.cat([layer.keys, k], dim=-2)
+            layer.values = torch.cat([layer.values, v], dim=-2)
         self._reset()
         return orig, logp.detach(), info
 
@@ -340,9 +387,10 @@ class Uddia:
         model, tok, _ = hf_parts(lm, self.name)
         for p in model.parameters():
             p.requires_grad_(False)
-        start = encode(lm, lm.apply_chat_template([{"role": "user", "content": "Hello"}])) \
-            if getattr(tok, "chat_template", None) else [tok.bos_token_id or 0]
-        self.decoder = UddiaDecoder(model, tok, self.opts, start)
+        from fairbench.tasks.paths import data_dir
+
+        neutral = (data_dir() / "control" / "neutral.txt").read_text(encoding="utf-8").split("\n")
+        self.decoder = UddiaDecoder(model, tok, self.opts, [t for t in neutral if t.strip()])
         return wrap_lm(lm, lambda req: self.generate(lm, req), self.name, self.settings())
 
     def generate(self, lm, req: Request) -> str:
