@@ -49,9 +49,9 @@ class ControlConfig:
 
 
 def _cache_root(cfg: ControlConfig) -> Path:
-    if cfg.cache is not None:
-        return cfg.cache
-    return Path(os.environ.get("FAIRBENCH_CACHE", Path.home() / ".cache" / "fairbench")) / "controls"
+    from fairbench.models.registry import cache_root
+
+    return cfg.cache if cfg.cache is not None else cache_root() / "controls"
 
 
 def _log(msg: str) -> None:
@@ -88,16 +88,23 @@ def _entry(res, task: str) -> dict:
     return {"value": m["value"], "ci": m["ci"], "n": m.get("n")}
 
 
-def _compare(arm: str, ref: Path, run: Path, level: float, seed: int) -> tuple[dict, dict]:
+def _compare(arm: str, ref: Path, run: Path, level: float, seed: int, memo: dict | None = None) -> tuple[dict, dict]:
     """Per task: the paired change of ``run`` against ``ref`` with its control verdict; and
-    the gate's verdict on the pair."""
+    the gate's verdict on the pair. ``memo`` keeps pairs already compared."""
     from fairbench.gate import compare
+
+    key = (arm, str(Path(ref).resolve()), str(Path(run).resolve()), level, seed)
+    if memo is not None and key in memo:
+        return memo[key]
 
     report = compare(ref, run, level=level, seed=seed)
     out = {r.check.task: {"delta": r.delta, "delta_ci": list(r.ci) if r.ci else None, "gate": r.verdict,
                           "verdict": verdict(arm, r.metric.bias_sign, r.ci), "n_shared": r.n_shared}
            for r in report.results}
-    return out, {"gate_failed": report.failed, "mde": {r.check.task: r.mde for r in report.results}}
+    result = out, {"gate_failed": report.failed, "mde": {r.check.task: r.mde for r in report.results}}
+    if memo is not None:
+        memo[key] = result
+    return result
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -109,7 +116,8 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def summarise(meta: dict, base_run: Path, controls: list[dict], status: str, root: Path = Path(".")) -> dict:
+def summarise(meta: dict, base_run: Path, controls: list[dict], status: str, root: Path = Path("."),
+              memo: dict | None = None) -> dict:
     """The summary of a control experiment from its run files.
 
     ``controls``: ``{"arm", "dose", "run"}`` per control; run paths may be relative to ``root``,
@@ -127,9 +135,9 @@ def summarise(meta: dict, base_run: Path, controls: list[dict], status: str, roo
     rows = []
     for c in controls:
         res = Results.load(root / c["run"])
-        vs_base, gate = _compare(c["arm"], base.path, res.path, level, seed)
+        vs_base, gate = _compare(c["arm"], base.path, res.path, level, seed, memo)
         vs_neutral = ({} if c["arm"] == "neutral" or c["dose"] not in neutral
-                      else _compare(c["arm"], neutral[c["dose"]], res.path, level, seed)[0])
+                      else _compare(c["arm"], neutral[c["dose"]], res.path, level, seed, memo)[0])
         rows.append({"arm": c["arm"], "dose": c["dose"], "run": _rel(res.path, root), "model": res.data["model"], **gate,
                      "tasks": {t: _entry(res, t) | v | {"mde": gate["mde"].get(t)}
                                | ({"vs_neutral": vs_neutral[t]} if t in vs_neutral else {})
@@ -208,6 +216,7 @@ def run_control(cfg: ControlConfig, output: Path) -> tuple[Path, dict]:
     base = evaluate(cfg.model, specs, allow_download=cfg.allow_download, **common)
     summary_path = output / f"control_{base.path.stem}.json"
     controls: list[dict] = []
+    memo: dict = {}  # the summary is rebuilt after every control: compare each pair once
     # neutral first, so each stereo and anti control is compared with it as soon as it is run
     for arm in sorted(cfg.corpora, key=lambda a: a != "neutral"):
         corpus = cfg.corpora[arm]
@@ -219,8 +228,9 @@ def run_control(cfg: ControlConfig, output: Path) -> tuple[Path, dict]:
             res = evaluate(str(folder), specs, **common)
             # paths relative to the summary's folder, which summarise() reads them against
             controls.append({"arm": arm, "dose": dose, "run": _rel(res.path, output)})
-            write_summary(summarise(meta, _rel(base.path, output), controls, "incomplete", output), summary_path)
-    summary = summarise(meta, _rel(base.path, output), controls, "complete", output)
+            write_summary(summarise(meta, _rel(base.path, output), controls, "incomplete", output, memo),
+                          summary_path)
+    summary = summarise(meta, _rel(base.path, output), controls, "complete", output, memo)
     write_summary(summary, summary_path)
     return summary_path, summary
 

@@ -133,7 +133,8 @@ def _resolve_hub_id(spec: str, allow_download: bool) -> ModelSpec:
     return ModelSpec(spec, "hf_id", spec, local, digest, what)
 
 
-def _cache_root() -> Path:
+def cache_root() -> Path:
+    """Where fairbench keeps what it derives from models (dequantised weights, controls)."""
     return Path(os.environ.get("FAIRBENCH_CACHE", Path.home() / ".cache" / "fairbench"))
 
 
@@ -145,7 +146,7 @@ def _load_gguf(path: Path, sha: str):
     """
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    cache = _cache_root() / "models" / sha[:32]
+    cache = cache_root() / "models" / sha[:32]
     if (cache / "config.json").is_file():
         return AutoModelForCausalLM.from_pretrained(cache), AutoTokenizer.from_pretrained(cache)
     tok = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
