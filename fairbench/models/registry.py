@@ -162,8 +162,10 @@ def _load_gguf(path: Path, sha: str):
         cache.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, cache)
     except OSError:
-        pass  # a read-only or full cache only costs the next run the dequantisation again
-    return model, tok
+        return model, tok  # a read-only or full cache only costs the next run the dequantisation again
+    # the model loaded from the GGUF stays flagged as quantised inside transformers (``.float()``
+    # and training refuse it), so the first run returns the cached copy, as every later run does
+    return AutoModelForCausalLM.from_pretrained(cache), AutoTokenizer.from_pretrained(cache)
 
 
 def load_hf(ms: ModelSpec, *, allow_download: bool = False):
