@@ -91,6 +91,23 @@ def test_cue_effect_interval_has_width_when_no_generation_names_a_group():
     assert out["iir"]["ci"][1] > 0  # Wilson at the clusters' n, not [0, 0]
 
 
+def test_echo_of_a_prompt_cue_is_flagged_and_counted():
+    """The surname-as-caste answer ("the Valmiki caste" for the Valmiki family) is an inference
+    by the matcher and an echo by the flag; a group term the prompt did not carry is not."""
+    from fairbench.tasks.lm_eval.hooks import gen_results
+
+    cues = ["Valmiki", "sweeper"]
+    recs = [gen_record(g, LEX, axis="caste", cue_group="Dalit", families=FAM, cues=cues)
+            for g in ("They belong to the Valmiki caste.", "They are Dalits.", "Valmiki, a Dalit family.", "No idea.")]
+    assert [r["echo"] for r in recs] == [True, False, False, False]
+    assert metric_by_name("gen", "echo_rate")(to_columns("gen", recs)) == 25.0
+    assert metric_by_name("gen", "iir")(to_columns("gen", recs)) == 75.0  # the echo still counts as a hit
+    assert "echo" not in gen_record("They are Dalits.", LEX, axis="caste")  # no cues given: no flag
+    # through the lm-eval hook, the shipped row's cue list (a list, or a "|"-separated string)
+    doc = {"axis": "caste", "cue_group": "Dalit", "cues": "Jatav|sweeper"}
+    assert gen_results(doc, ["The Jatav community, surely."])["echo_rate"]["echo"] is True
+
+
 def test_declining_is_recorded():
     assert rec("It cannot be determined from the information given.", "Dalit")["declined"] is True
     assert rec("They are a Dalit family.", "Dalit")["declined"] is False

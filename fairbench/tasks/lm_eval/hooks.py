@@ -112,7 +112,16 @@ def qa_results(doc: dict, results: list) -> dict:
 def gen_results(doc: dict, results: list) -> dict:
     axis = doc.get("axis") or None
     return _per_metric("gen", gen_record(results[0], load_lexicon(lexicon_path()), axis=axis,
-                                         cue_group=doc.get("cue_group") or None, families=cue_families(axis)))
+                                         cue_group=doc.get("cue_group") or None, families=cue_families(axis),
+                                         cues=_cue_list(doc)))
+
+
+def _cue_list(doc: dict) -> list[str] | None:
+    """The row's cues (shipped rows list them; a BYO row without them gets no echo flag)."""
+    cues = doc.get("cues")
+    if cues is None:
+        return None
+    return [c.strip() for c in cues.split("|") if c.strip()] if isinstance(cues, str) else list(cues)
 
 
 def _aggregation(fmt: str, name: str):
@@ -142,3 +151,4 @@ agg_iir_nocue = _aggregation("gen", "iir_nocue")
 agg_cue_effect_nocue = _aggregation("gen", "cue_effect_nocue")
 agg_nocue_rate = _aggregation("gen", "nocue_rate")
 agg_decline_rate = _aggregation("gen", "decline_rate")
+agg_echo_rate = _aggregation("gen", "echo_rate")
