@@ -77,7 +77,10 @@ def ids_of(lm, text):
 def test_parse_typed_options_and_defaults():
     m = parse_mitigation("ambedkar:alpha=0.25,k=3,gamma=6,constitution=off")
     s = m.settings()
-    assert (s["alpha"], s["k"], s["gamma"], s["constitution"], s["cf"]) == (0.25, 3, 6, False, 2)
+    assert (s["alpha"], s["k"], s["gamma"], s["constitution"], s["cf"]) == (0.25, 3, 6, "off", 2)
+    d = parse_mitigation("ambedkar").settings()
+    assert (d["candidates"], d["constitution"], d["draft"]) == ("draft", "equal", "wrapped model without the constitution")
+    assert parse_mitigation("ambedkar:constitution=on").settings()["constitution"] == "articles"
     assert s["loglikelihood"] == "passthrough"
     assert parse_mitigation("none") is None and parse_mitigation("uddia").name == "uddia"
 
@@ -88,6 +91,9 @@ def test_parse_typed_options_and_defaults():
     ("ambedkar:alpha=high", "not a valid float"),
     ("ambedkar:k", "not KEY=VALUE"),
     ("ambedkar:gamma=0", "gamma"),
+    ("ambedkar:candidates=both", "candidates must be draft or verifier"),
+    ("ambedkar:divergence=kl", "divergence must be after or token"),
+    ("ambedkar:constitution=preamble", "constitution must be one of articles, equal, off"),
     ("uddia:steps=x", "not a valid int"),
 ])
 def test_parse_errors_are_one_line_user_errors(spec, words):
@@ -131,7 +137,7 @@ def greedy(model, ids, n):
 def test_ambedkar_alpha0_is_lossless_speculation(tiny_lm, other_model_dir):
     """Different draft weights make rejections happen; the output must still be exactly the
     verifier's own greedy output, token for token."""
-    mit = parse_mitigation(f"ambedkar:alpha=0,constitution=off,gamma=4,draft={other_model_dir}")
+    mit = parse_mitigation(f"ambedkar:alpha=0,constitution=off,gamma=4,draft={other_model_dir},candidates=verifier")
     mit.wrap(tiny_lm)
     dec = mit.decoder
     assert dec.draft is not dec.verifier
@@ -144,31 +150,77 @@ def test_ambedkar_alpha0_is_lossless_speculation(tiny_lm, other_model_dir):
     assert 0 < dec.stats["accepted"] < dec.stats["drafted"]  # real rejections, real acceptances
 
 
-def reference_fair_greedy(model, ids, cf_ids, n, alpha, k):
+def _bern_js(a, b):
+    """JS (nats) between Bernoulli(a) and Bernoulli(b), written out."""
+    def kl(x, y):
+        return sum(u * math.log(u / v) for u, v in ((x, y), (1 - x, 1 - y)) if u > 0)
+    m = (a + b) / 2
+    return 0.5 * (kl(a, m) + kl(b, m))
+
+
+def reference_fair_greedy(model, ids, cf_ids, n, alpha, k, draft=None, draft_ids=None, divergence="after"):
     """Slow reference without cache or speculation: at each step, full forward passes of every
-    context with every candidate appended, the paper's score, argmax."""
+    candidate under the prompt and each counterfactual, the paper's rule taken literally. The
+    candidates are the verifier's top-k, or ``draft``'s top-k after ``draft_ids`` when given."""
     out = []
     for _ in range(n):
         with torch.no_grad():
             p = model(torch.tensor([ids + out])).logits[0, -1].log_softmax(-1)
-            top = p.topk(k)
+            if draft is None:
+                top = p.topk(k)
+                cands = list(zip(top.values.tolist(), top.indices.tolist()))
+            else:
+                q = draft(torch.tensor([draft_ids + out])).logits[0, -1]
+                cands = [(float(p[c]), c) for c in q.topk(k).indices.tolist()]
             best, best_score = None, -math.inf
-            for lp, c in zip(top.values.tolist(), top.indices.tolist()):
+            if divergence == "token":
+                here = [model(torch.tensor([cf + out])).logits[0, -1].softmax(-1) for cf in cf_ids]
+                for lp, c in cands:
+                    d = sum(_bern_js(math.exp(lp), float(q[c])) for q in here) / len(here)
+                    if lp - alpha * d > best_score:
+                        best, best_score = c, lp - alpha * d
+                out.append(best)
+                continue
+            for lp, c in cands:
                 nxt = model(torch.tensor([ids + out + [c]])).logits[0, -1].log_softmax(-1)
                 js = []
                 for cf in cf_ids:
                     q = model(torch.tensor([cf + out + [c]])).logits[0, -1].log_softmax(-1)
                     m = torch.logaddexp(nxt, q) - math.log(2)
                     js.append(0.5 * ((nxt.exp() * (nxt - m)).sum() + (q.exp() * (q - m)).sum()))
-                score = lp - alpha * float(torch.stack(js).mean())
+                score = lp - alpha * (float(torch.stack(js).mean()) if js else 0.0)
                 if score > best_score:
                     best, best_score = c, score
         out.append(best)
     return out
 
 
-@pytest.mark.parametrize("draft, alpha", [("other", 1000.0), ("self", 1000.0), ("plain", 1000.0), ("self", 200.0)])
-def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir, draft, alpha):
+def test_ambedkar_draft_candidates_make_the_draft_shape_the_output(tiny_lm, other_model_dir):
+    """candidates=draft (the default): with alpha = 0 each token is the verifier's favourite
+    among the draft's top-k, so another draft changes the output (it no longer only sets the
+    cost), and the result equals the brute-force rule."""
+    from transformers import AutoModelForCausalLM
+
+    mit = parse_mitigation(f"ambedkar:alpha=0,k=3,constitution=off,gamma=4,draft={other_model_dir}")
+    mit.wrap(tiny_lm)
+    draft = AutoModelForCausalLM.from_pretrained(other_model_dir).eval()
+    n, differs = 16, 0
+    for text in PROMPTS:
+        ids = ids_of(tiny_lm, text)
+        stop = Stopper(tiny_lm.tokenizer, [], n)
+        stop.eos = set()
+        got = mit.decoder.decode(ids, [ids], stop)
+        assert got == reference_fair_greedy(tiny_lm.model, ids, [], n, 0.0, 3, draft, ids)
+        differs += got != greedy(tiny_lm.model, ids, n)
+    assert differs
+
+
+@pytest.mark.parametrize("draft, alpha, candidates, divergence", [
+    ("other", 1000.0, "verifier", "after"), ("other", 1000.0, "draft", "after"), ("other", 200.0, "draft", "after"),
+    ("self", 1000.0, "draft", "after"), ("plain", 1000.0, "draft", "after"), ("self", 200.0, "draft", "after"),
+    ("other", 300.0, "draft", "token"), ("self", 300.0, "draft", "token"), ("other", 300.0, "verifier", "token")])
+def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir, draft, alpha, candidates,
+                                                     divergence):
     """alpha > 0: speculation (a separate draft verified gamma tokens at a time, or the verifier
     as its own draft with lazy tree passes), batched left-padded counterfactual rows, candidate
     probing and the pruning bound together give exactly the brute-force rule, and it differs
@@ -178,8 +230,14 @@ def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir,
     k, n = 4, 12
     tiny_lm = untied_lm
     spec = other_model_dir if draft == "other" else draft
-    mit = parse_mitigation(f"ambedkar:alpha={alpha},k={k},constitution=off,draft={spec}")
+    mit = parse_mitigation(f"ambedkar:alpha={alpha},k={k},constitution=off,draft={spec},candidates={candidates},"
+                           f"divergence={divergence}")
     lm = mit.wrap(tiny_lm)
+    ref_draft = None
+    if draft == "other" and candidates == "draft":
+        from transformers import AutoModelForCausalLM
+
+        ref_draft = AutoModelForCausalLM.from_pretrained(other_model_dir).eval()
     differs = 0
     for text in PROMPTS[:2]:
         req = lm.request(lm.apply_chat_template([{"role": "user", "content": text}]), {"max_gen_toks": n})
@@ -189,11 +247,12 @@ def test_ambedkar_fair_choice_matches_slow_reference(untied_lm, other_model_dir,
         stop = Stopper(tiny_lm.tokenizer, [], n)
         stop.eos = set()
         got = mit.decoder.decode(all_ids[0], all_ids, stop)
-        assert got == reference_fair_greedy(tiny_lm.model, all_ids[0], all_ids[1:], n, alpha, k)
+        assert got == reference_fair_greedy(tiny_lm.model, all_ids[0], all_ids[1:], n, alpha, k, ref_draft, all_ids[0],
+                                            divergence)
         differs += got != greedy(tiny_lm.model, all_ids[0], n)
-    assert differs and mit.decoder.stats["probes"] > 0
+    assert differs and (mit.decoder.stats["probes"] > 0 or divergence == "token")
     stats = mit.decoder.stats
-    if draft == "self":  # passes that settled several positions, the bound settling some, overturns
+    if draft == "self" and divergence == "after":  # passes that settled several positions, the bound settling some, overturns
         assert stats["overturned"] > 0 and stats["contested"] > stats["steps"]
         assert stats["contested"] > stats["probes"] > 0
 
@@ -260,24 +319,42 @@ def test_rows_tree_pass_catches_up_and_scores_branches_side_by_side(untied_lm):
         assert torch.allclose(rows.after([5, 18, 4])[1, -1], alone(prompts[1] + [5, 18, 4]), atol=1e-4)
 
 
-def test_ambedkar_constitution_reaches_the_verifier_only(tiny_lm):
-    from fairbench.mitigations.ambedkar import CONSTITUTION
+@pytest.mark.parametrize("which", ["articles", "equal"])
+def test_ambedkar_constitution_reaches_the_verifier_only(tiny_lm, which):
+    from fairbench.mitigations.ambedkar import CONSTITUTIONS
 
-    mit = parse_mitigation("ambedkar:draft=plain")
+    text = CONSTITUTIONS[which]
+    mit = parse_mitigation(f"ambedkar:constitution={which}")  # the default draft: plain
     lm = mit.wrap(tiny_lm)
     req = lm.request(lm.apply_chat_template([{"role": "user", "content": PROMPTS[1]}]), {})
     draft, ver = mit.contexts(tiny_lm, req)
-    assert CONSTITUTION not in draft and all(CONSTITUTION in v for v in ver)
+    assert text not in draft and all(text in v for v in ver)
     assert "headscarves" in ver[0] and all("headscarves" not in v for v in ver[1:])
-    # by default the draft is the verifier itself, prompt included
-    mit = parse_mitigation("ambedkar")
+    # draft=self: the verifier drafts for itself, prompt included
+    mit = parse_mitigation(f"ambedkar:draft=self,constitution={which}")
     mit.wrap(tiny_lm)
     draft, ver = mit.contexts(tiny_lm, req)
     assert draft == ver[0] and mit.decoder.draft is mit.decoder.verifier
 
 
+def test_ambedkar_equal_constitution_names_no_group():
+    """The default constitution must not prime a model with group words: it names no group the
+    matcher knows and not the axes themselves (the articles' wording says caste, religion and
+    untouchability)."""
+    import re
+
+    from fairbench.metrics import load_lexicon
+    from fairbench.mitigations.ambedkar import CONSTITUTIONS
+    from fairbench.tasks.lm_eval.hooks import lexicon_path
+
+    lex = load_lexicon(lexicon_path())
+    axis_words = re.compile(r"\b(caste|religio|untouchab|communit|faith|creed)", re.I)
+    assert lex.find(CONSTITUTIONS["equal"]) == [] and not axis_words.search(CONSTITUTIONS["equal"])
+    assert axis_words.search(CONSTITUTIONS["articles"])
+
+
 def test_ambedkar_self_draft_alpha0_is_the_verifiers_greedy_output(tiny_lm):
-    mit = parse_mitigation("ambedkar:alpha=0,constitution=off")
+    mit = parse_mitigation("ambedkar:alpha=0,constitution=off,draft=self")
     mit.wrap(tiny_lm)
     n = 20
     for text in PROMPTS:

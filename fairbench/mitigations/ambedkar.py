@@ -1,38 +1,43 @@
 """AMBEDKAR (arXiv 2509.02133) as real speculative decoding with fairness-aware verification.
 
-The verifier, under a constitution system prompt, chooses each token as
+A draft proposes, a verifier under a constitution system prompt chooses. At each position the
+candidates are the draft's top-k (``candidates=draft``, the paper's rule; ``candidates=verifier``
+keeps the verifier's own top-k as a named option), and the verifier picks
 
-    argmax over its top-k candidates y of  log P_v(y | x, y_<t) - alpha * D(y),
+    argmax over candidates y of  log P_v(y | x, y_<t) - alpha * D(y),
     D(y) = mean over counterfactuals x' of JS( P_v(. | x, y_<t, y) || P_v(. | x', y_<t, y) )
 
 that is, the paper's D_bias of the continuation including the candidate, over full next-token
-distributions, with the counterfactual contexts carrying the same continuation. JS lies in
-[0, ln 2], so a candidate whose log-probability trails the best by more than alpha * ln 2 can
-never win and is dropped; a position with one candidate left is uncontested and needs no
-divergence.
+distributions, with the counterfactual contexts carrying the same continuation. So the output
+keeps the draft's trajectory where its token is the fairest likely one, and is corrected to the
+draft's next-best fair candidate where it is not: a biased draft changes what is written, not
+only what it costs. JS lies in [0, ln 2], so a candidate whose log-probability trails the best
+by more than alpha * ln 2 can never win and is dropped; a position with one candidate left is
+uncontested and needs no divergence.
 
-Two drafts, one rule (the output is the verifier's choices either way, so the draft only sets
-the cost):
+Drafts:
 
-- A separate draft (other weights, or ``draft=plain``: the wrapped model without the
-  constitution) proposes ``gamma`` tokens greedily with its KV cache; the verifier reads them
-  under the prompt and its counterfactuals (one left-padded batch, one KV cache: rows.py) in
-  one pass; the longest agreeing prefix is kept, the first disagreement is replaced by the
-  verifier's choice, and a fully accepted draft earns one more verifier token. At contested
-  positions one more pass (rows x other candidates) scores the others.
-- The default, ``draft=self``: the verifier drafts for itself under its own prompt, so every
-  proposal is its own top choice and can only be overturned at a contested position. The
-  counterfactual rows are read lazily: the draft runs on to the next contested position, and
-  one pass with a tree attention mask (``Rows.tree``) catches every row up on the tokens
-  drafted since the last one and scores all surviving candidates side by side. That pass's
-  first row is also the draft's next step. A layer-skipped draft was measured and rejected:
-  half of SmolLM2-135M's blocks agree with the full model on 1-8% of greedy tokens, 20 of 30
-  on at most 18%; without the constitution the full model agrees on 77%.
+- ``draft=plain`` (default): the wrapped model without the constitution; or any model with the
+  same vocabulary (``draft=PATH``, ``--draft-model``; the experiment that matters is a biased
+  draft with the unbiased base as verifier). It proposes ``gamma`` tokens greedily with its KV
+  cache, keeping its distribution at each; the verifier reads them under the prompt and its
+  counterfactuals (one left-padded batch, one KV cache: rows.py) in one pass; positions are
+  settled in order, a drafted token standing without further work when no other candidate can
+  beat it, and the first replaced token ends the proposal. At contested positions one more
+  pass (rows x other candidates) scores the others.
+- ``draft=self``: the verifier drafts for itself under its own prompt, so every proposal is its
+  own top choice and can only be overturned at a contested position. The counterfactual rows
+  are read lazily: the draft runs on to the next contested position, and one pass with a tree
+  attention mask (``Rows.tree``) catches every row up on the tokens drafted since the last one
+  and scores all surviving candidates side by side. That pass's first row is also the draft's
+  next step. A layer-skipped draft was measured and rejected: half of SmolLM2-135M's blocks
+  agree with the full model on 1-8% of greedy tokens, 20 of 30 on at most 18%; without the
+  constitution the full model agrees on 77%. With the constitution off, ``plain`` is ``self``.
 
-The constitution turn, the same in every request, is cached once (rows.Prefix). With alpha = 0
-and the constitution off the output is exactly the verifier's greedy output, and with alpha > 0
-it equals a brute-force reference without caches or speculation, for every draft
-(tests/test_mitigations.py).
+The constitution turn, the same in every request, is cached once (rows.Prefix). With alpha = 0,
+the constitution off and the verifier's candidates the output is exactly the verifier's greedy
+output, and with alpha > 0 it equals a brute-force reference without caches or speculation,
+for every draft and both candidate sets (tests/test_mitigations.py).
 
 Log-likelihood requests pass through to the wrapped model unchanged.
 """
@@ -57,6 +62,16 @@ CONSTITUTION = (
     "offence. So do not guess a person's caste or religion from their name, work, food, dress or "
     "neighbourhood, and describe people without caste or religious stereotypes."
 )
+# The same duties without a single group word: equal treatment, no guessing a person's background
+# from cues, no stereotypes. The articles' wording names caste, religion and untouchability, and a
+# small model primed with those words names groups more (docs/mitigations.md measures both).
+EQUAL = (
+    "Treat every person as an equal, with the same respect and the same chances, whoever their "
+    "family is. Never guess where a person or family comes from, or what they believe, from "
+    "their name, work, food, dress, festivals or neighbourhood: it cannot be known from those, "
+    "so say only what the text tells you. Describe people as individuals, without stereotypes."
+)
+CONSTITUTIONS = {"articles": CONSTITUTION, "equal": EQUAL}
 
 
 @dataclass
@@ -65,17 +80,57 @@ class AmbedkarOptions:
     k: int = 5
     gamma: int = 3  # a separate draft: tokens per proposal; the self draft: contested positions per pass
     cf: int = 2  # counterfactual prompts per request
-    constitution: bool = True
-    # self (default): the verifier itself, under its own prompt; plain: the wrapped model
-    # without the constitution; or any --model spec with the same vocabulary
+    # articles: Articles 14-17 by name (the paper's knowledge); equal: the same duties in words
+    # that name no group (the articles' wording names caste and religion and primes a model to
+    # name them); off
+    constitution: str = "equal"
+    # plain (default): the wrapped model without the constitution; self: the verifier itself,
+    # under its own prompt; or any --model spec with the same vocabulary
     draft: str | None = None
     verifier: str | None = None  # default: the wrapped model, under the constitution
+    # draft (default, the paper): the draft's top-k at each position are the candidates the
+    # verifier scores, so the output follows the draft wherever the draft is fair; verifier: the
+    # verifier's own top-k (the draft then only sets the cost, never the output)
+    candidates: str = "draft"
+    # after: D(y) is the JS between the verifier's next-token distributions after y under the
+    # prompt and its counterfactuals (how much the identity steers what follows y); token: the JS
+    # between the two-point distributions {y, not y}, i.e. how much the identity changes y's own
+    # probability (the per-token term of the paper's public code), which is what singles out a
+    # token written because of the identity, such as the cued group's name
+    divergence: str = "after"
 
     def __post_init__(self):
         if self.alpha < 0:
             raise ValueError("alpha must be >= 0")
         if self.k < 1 or self.gamma < 1 or self.cf < 0:
             raise ValueError("k and gamma must be >= 1 and cf >= 0")
+        if self.divergence not in ("after", "token"):
+            raise ValueError(f"divergence must be after or token, not {self.divergence!r}")
+        if self.candidates not in ("draft", "verifier"):
+            raise ValueError(f"candidates must be draft or verifier, not {self.candidates!r}")
+        aliases = {"on": "articles", "true": "articles", "1": "articles", "false": "off", "0": "off", "no": "off"}
+        self.constitution = aliases.get(str(self.constitution).lower(), str(self.constitution).lower())
+        if self.constitution not in CONSTITUTIONS and self.constitution != "off":
+            raise ValueError(f"constitution must be one of {', '.join([*CONSTITUTIONS, 'off'])}, "
+                             f"not {self.constitution!r}")
+
+
+def js_token(p_log, q_log):
+    """JS divergence (nats) between the two-point distributions {y, not y} of each candidate:
+    ``p_log`` (candidates,) under the prompt, ``q_log`` (counterfactuals, candidates); the mean
+    over counterfactuals. In [0, ln 2], like the full JS.
+
+    >>> import torch
+    >>> p = torch.tensor([0.5, 0.1]).log()
+    >>> [round(float(v), 4) for v in js_token(p, p[None])], round(float(js_token(p[:1], torch.tensor([[1e-9]]).log())[0]), 4)
+    ([0.0, 0.0], 0.2158)
+    """
+    import torch
+
+    def bern(lp):  # (..., 2): log y, log not-y
+        return torch.stack([lp, torch.log1p(-lp.exp().clamp(max=1 - 1e-7))], -1)
+
+    return js_divergence(bern(p_log)[None], bern(q_log)).mean(0)
 
 
 def js_divergence(p_log, q_log):
@@ -111,7 +166,10 @@ class SpeculativeDecoder:
                do_sample: bool = False, temperature: float = 1.0, generator=None) -> list[int]:
         """Continuation ids. ``verifier_ids[0]`` is the prompt, the rest its counterfactuals."""
         fair = self.opts.alpha > 0 and len(verifier_ids) > 1
-        if self.draft is self.verifier and draft_ids == verifier_ids[0]:
+        # the self draft's lazy rows give distributions after each candidate, which the token
+        # divergence does not use; it takes the separate-draft path (same weights, same prompt)
+        if self.draft is self.verifier and draft_ids == verifier_ids[0] and (
+                self.opts.divergence == "after" or not fair):
             return self._decode_self(verifier_ids if fair else verifier_ids[:1], stop, do_sample, temperature,
                                      generator)
         return self._decode_draft(draft_ids, verifier_ids, stop, fair, do_sample, temperature, generator)
@@ -239,8 +297,17 @@ class SpeculativeDecoder:
 
     def _decode_draft(self, draft_ids, verifier_ids, stop, fair, do_sample, temperature, generator) -> list[int]:
         """A separate draft (other weights, or no constitution): it proposes ``gamma`` tokens,
-        the verifier reads them under every row in one pass, the agreeing prefix is kept."""
+        the verifier reads them under every row in one pass, and each position is settled in
+        turn until the first token the verifier replaces.
+
+        candidates=draft (the paper): at each position the draft's top-k are scored by the
+        verifier, log P_v(y) - alpha * D(y), so the draft's token stands wherever it is the
+        fairest likely one and the replacement is the draft's next-best candidate that is.
+        candidates=verifier: the verifier's own top-k; a fully accepted proposal then earns one
+        more verifier token (with the draft's candidates it would need the draft's next
+        distribution, which the next proposal computes anyway)."""
         opts = self.opts
+        own = opts.candidates == "draft"
         draft = Rows(self.draft, [draft_ids], self.pad, self.prefixes.get("draft"))
         # the counterfactual rows ride along in the verification pass: on a CPU a forward pass
         # costs about the same for one row or a few (reading the weights dominates), so
@@ -249,8 +316,10 @@ class SpeculativeDecoder:
         out: list[int] = []
         while True:
             proposal: list[int] = []
+            drafts = []  # the draft's next-token distribution at each proposed position
             for _ in range(opts.gamma):
                 logp = draft.after(out + proposal)[0, -1]
+                drafts.append(logp)
                 proposal.append(int(logp.argmax()))
                 if proposal[-1] in stop.eos:
                     break
@@ -258,10 +327,11 @@ class SpeculativeDecoder:
             self.stats["steps"] += 1
             self.stats["drafted"] += len(proposal)
             new: list[int] = []
-            for j in range(len(proposal) + 1):
+            for j in range(len(proposal) + (0 if own else 1)):
                 drafted = proposal[j] if j < len(proposal) else None
                 nxt = logp[:, j + 1] if drafted is not None else None
-                choice = self._choose(ver, out + new, logp[:, j], drafted, nxt, fair, do_sample, temperature, generator)
+                choice = self._choose(ver, out + new, logp[:, j], drafted, nxt, fair, do_sample, temperature,
+                                      generator, drafts[j] if own else None)
                 new.append(choice)
                 if choice != drafted:
                     break
@@ -270,29 +340,51 @@ class SpeculativeDecoder:
             if done:
                 return out
 
-    def _choose(self, ver: Rows, prefix, logp, drafted, nxt, fair, do_sample, temperature, generator) -> int:
+    def _choose(self, ver: Rows, prefix, logp, drafted, nxt, fair, do_sample, temperature, generator,
+                draft_logp=None) -> int:
+        """One position: the candidates (the draft's top-k when ``draft_logp`` is given, else
+        the verifier's), each scored by the verifier as log P_v(y) - alpha * D(y); the drafted
+        token's D is free (the verification pass read it in every row), the others' take one
+        probe pass, skipped when no other candidate can beat the drafted token (D >= 0)."""
         import torch
 
         p = logp[0]
-        if not fair:
+        if draft_logp is not None:
+            top = draft_logp.topk(min(self.opts.k, draft_logp.shape[-1])).indices
+            cands, scores = top.tolist(), p[top].clone()
+            order = scores.argsort(descending=True)  # best verifier score first, as _candidates gives
+            cands, scores = [cands[i] for i in order.tolist()], scores[order]
+            if not do_sample and fair:
+                keep = scores >= scores[0] - self.opts.alpha * math.log(2)
+                cands, scores = [c for c, k in zip(cands, keep.tolist()) if k], scores[keep]
+        elif not fair:
             if do_sample:
                 return int(torch.multinomial((p / temperature).softmax(-1), 1, generator=generator))
             return int(p.argmax())
-        cands, scores = self._candidates(p, do_sample)
+        else:
+            cands, scores = self._candidates(p, do_sample)
         if len(cands) == 1:
             return cands[0]
+        if not fair:  # the draft's candidates, alpha = 0 or no counterfactuals: the verifier's pick
+            return self._pick(cands, scores, do_sample, temperature, generator)
+        if self.opts.divergence == "token":  # every row's distribution here is already read: no probe
+            idx = torch.tensor(cands, device=logp.device)
+            div = js_token(logp[0, idx], logp[1:][:, idx])
+            return self._pick(cands, scores - self.opts.alpha * div, do_sample, temperature, generator)
         div = torch.zeros(len(cands), device=scores.device)
         others = [c for c in cands if c != drafted]
-        if drafted in cands:  # free: the verification pass read the drafted token in every row
-            div[cands.index(drafted)] = js_divergence(nxt[0], nxt[1:]).mean()
-        if others:
-            probed = ver.probe(prefix, others)  # (rows, len(others), vocab), one pass
-            self.stats["probes"] += 1
-            for i, c in enumerate(others):
-                div[cands.index(c)] = js_divergence(probed[0, i], probed[1:, i]).mean()
+        if drafted in cands:
+            i = cands.index(drafted)
+            div[i] = js_divergence(nxt[0], nxt[1:]).mean()
+            rest = torch.cat([scores[:i], scores[i + 1:]])
+            if not do_sample and float(scores[i] - self.opts.alpha * div[i]) >= float(rest.max()):
+                return drafted  # no other candidate can beat it: their D is >= 0
+        probed = ver.probe(prefix, others)  # (rows, len(others), vocab), one pass
+        self.stats["probes"] += 1
+        for i, c in enumerate(others):
+            div[cands.index(c)] = js_divergence(probed[0, i], probed[1:, i]).mean()
         choice = self._pick(cands, scores - self.opts.alpha * div, do_sample, temperature, generator)
-        if others:
-            ver.settle(choice)
+        ver.settle(choice)
         return choice
 
 
@@ -330,8 +422,8 @@ class Ambedkar:
 
     def settings(self) -> dict:
         s = asdict(self.opts)
-        s["draft"] = {None: "self (the verifier, lazy counterfactual rows)", "self": "self (the verifier, lazy "
-                      "counterfactual rows)", "plain": "wrapped model without the constitution"}.get(
+        plain = "wrapped model without the constitution"
+        s["draft"] = {None: plain, "plain": plain, "self": "self (the verifier, lazy counterfactual rows)"}.get(
             self.opts.draft, self.opts.draft)
         s["verifier"] = self.opts.verifier or "wrapped model"
         return s | {"loglikelihood": "passthrough", "decoding": "greedy unless the task samples"}
@@ -342,7 +434,7 @@ class Ambedkar:
         if self.self_draft:
             draft = verifier
         else:
-            draft = _load(None if self.opts.draft == "plain" else self.opts.draft, model, device)
+            draft = _load(None if self.opts.draft in (None, "plain") else self.opts.draft, model, device)
         for m in (draft, verifier):
             if m.get_output_embeddings().weight.shape[0] != model.get_output_embeddings().weight.shape[0]:
                 raise UserError("ambedkar: the draft and verifier must share the wrapped model's vocabulary")
@@ -358,7 +450,12 @@ class Ambedkar:
 
     @property
     def self_draft(self) -> bool:
-        return self.opts.draft in (None, "self")
+        return self.opts.draft == "self"
+
+    @property
+    def constitution(self) -> str:
+        """The system text the verifier reads ("" when off)."""
+        return CONSTITUTIONS.get(self.opts.constitution, "")
 
     def contexts(self, lm, req: Request) -> tuple[str, list[str]]:
         """(draft prompt, [verifier prompt, counterfactual verifier prompts...])."""
@@ -369,7 +466,7 @@ class Ambedkar:
         prompt, opts = req.prompt, self.opts
         if prompt.messages is None:
             texts = [prompt.text] + counterfactuals(prompt.text, opts.cf)
-            system = CONSTITUTION + "\n\n" if opts.constitution else ""
+            system = self.constitution + "\n\n" if self.constitution else ""
             return prompt.text, [system + t for t in texts]
         msgs = prompt.messages
         last = max((i for i, m in enumerate(msgs) if m["role"] == "user"), default=None)
@@ -379,11 +476,11 @@ class Ambedkar:
                 variants.append(msgs[:last] + [msgs[last] | {"content": text}] + msgs[last + 1:])
         out = []
         for v in variants:
-            if opts.constitution:
+            if self.constitution:
                 if v and v[0]["role"] == "system":
-                    v = [v[0] | {"content": CONSTITUTION + "\n\n" + v[0]["content"]}] + v[1:]
+                    v = [v[0] | {"content": self.constitution + "\n\n" + v[0]["content"]}] + v[1:]
                 else:
-                    v = [{"role": "system", "content": CONSTITUTION}] + v
+                    v = [{"role": "system", "content": self.constitution}] + v
             out.append(lm.apply_chat_template(v, prompt.add_generation_prompt))
         return prompt.text, out
 
