@@ -13,7 +13,9 @@ until "\\n\\n", --max-gen-toks):
   the identity changed (cues swapped, or the mask filled with two groups: mitigations/cues.py),
   both are generated, and the gap is 1 - word-level similarity of the two continuations (0: the
   identity changes nothing), mean with a bootstrap CI;
-- quality cost: perplexity of the generations under the unmitigated model (pooled over tokens);
+- quality cost: perplexity of the generations under the unmitigated model (pooled over tokens),
+  or under --reference-model when given (the unbiased base, when --model is a biased draft:
+  its plain generations then get a row of their own, "reference");
 - speed: generated tokens/s, and its ratio to plain greedy decoding of the same prompts one at
   a time (how the mitigations decode); plain batched decoding (lm-eval's HFLM at --batch-size)
   is reported beside it. Methods are timed prompt by prompt in turn, so load from other
@@ -78,6 +80,8 @@ def main(argv=None) -> int:
     ap.add_argument("--mitigation", action="append", help="a --mitigation spec; repeatable (default: ambedkar, uddia)")
     ap.add_argument("--tasks", default="caste,religion")
     ap.add_argument("--lang", default="en")
+    ap.add_argument("--reference-model", help="another model (the unbiased base when --model is a biased one): "
+                    "its plain generations are a row of the table, and perplexity is computed under it")
     ap.add_argument("--limit", type=int, default=40)
     ap.add_argument("--gap-limit", type=int, default=10)
     ap.add_argument("--max-gen-toks", type=int, default=48)
@@ -110,6 +114,12 @@ def main(argv=None) -> int:
     specs = args.mitigation or ["ambedkar", "uddia"]
     methods = {"none": inner}
     settings = {"none": None}
+    quality = inner  # perplexity is taken under this model
+    if args.reference_model:
+        quality = load_lm(resolve_model(args.reference_model), device=args.device, dtype=args.dtype,
+                          batch_size=args.batch_size)
+        methods["reference"] = quality
+        settings["reference"] = {"model": args.reference_model, "mitigation": None}
     mits = {}
     for spec in specs:
         mit = mits[spec] = parse_mitigation(spec)
@@ -125,7 +135,7 @@ def main(argv=None) -> int:
         out = lm.generate_until([_instance(ctx, kwargs)], disable_tqdm=True)[0]
         return ctx, out, time.perf_counter() - t
 
-    report = {"model": args.model, "lang": args.lang, "device": str(inner.device), "threads": torch.get_num_threads(),
+    report = {"model": args.model, "reference_model": args.reference_model, "lang": args.lang, "device": str(inner.device), "threads": torch.get_num_threads(),
               "limit": args.limit, "max_gen_toks": args.max_gen_toks, "settings": settings, "tasks": {}}
     for axis in [a.strip() for a in args.tasks.split(",") if a.strip()]:
         task = f"{axis}_gen"
@@ -166,7 +176,7 @@ def main(argv=None) -> int:
             entry = {
                 "empty_rate": 100.0 * float(np.mean([not g.strip() for g in gens[name]])),
                 "gap": _mean_ci(gaps[name], args.bootstrap_iters, args.seed),
-                "ppl_under_plain": _perplexity(inner, contexts, gens[name]),
+                "ppl_under_plain": _perplexity(quality, contexts, gens[name]),
                 "tokens": n_tokens(gens[name]),
                 "seconds": secs[name],
                 "tokens_per_s": tps,
@@ -181,6 +191,7 @@ def main(argv=None) -> int:
         _print(task, res)
     # cumulative over the tasks, the counterfactual pairs included
     report["decoder_stats"] = {name: dict(mit.decoder.stats) for name, mit in mits.items()}
+    report["perplexity_under"] = args.reference_model or args.model
     report["wall_time_s"] = time.time() - t0
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -198,7 +209,8 @@ def _score(report_task: dict, rows: list[dict], axis: str, args) -> None:
     lexicon, families = load_lexicon(lexicon_path()), cue_families(axis)
     clusters = [r.get("cluster") or r["id"] for r in rows]
     methods = report_task["methods"]
-    cols = {m: to_columns("gen", [gen_record(g, lexicon, axis=axis, cue_group=r.get("cue_group"), families=families)
+    cols = {m: to_columns("gen", [gen_record(g, lexicon, axis=axis, cue_group=r.get("cue_group"), families=families,
+                                             cues=r.get("cues"))
                                   for g, r in zip(e["generations"], rows)]) for m, e in methods.items()}
     for name, entry in methods.items():
         for metric in (IIR, CUED_RATE):
