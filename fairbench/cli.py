@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--mitigation", default="none",
                    help="inference-time mitigation: none, ambedkar, uddia, with options as ambedkar:alpha=1.0,k=5")
     r.add_argument("--draft-model", default=None,
-                   help="ambedkar: the draft (a --model spec, 'self' or 'plain'; default self: the verifier drafts)")
+                   help="ambedkar: the draft (a --model spec, 'self' or 'plain'; default plain: the wrapped model without the constitution)")
     r.add_argument("--verifier-model", default=None,
                    help="ambedkar: the verifier (a --model spec; default: the --model itself)")
     r.add_argument("--payload", default=None,

@@ -62,3 +62,18 @@ def test_fairbench_task_loads_in_plain_lm_eval_cli(tmp_path, tiny_model_dir):
     )
     assert p.returncode == 0, p.stderr[-2000:]
     assert "fairbench_caste_pairs" in p.stdout and "pct_stereotype" in p.stdout
+
+
+@pytest.mark.parametrize("fmt", ["pairs", "qa", "gen"])
+def test_task_templates_list_the_formats_metrics_with_their_direction(fmt):
+    """The lm-eval templates carry each format's metrics in fairbench's order, and lm-eval's
+    higher_is_better is true exactly for the metrics whose direction is higher."""
+    import re
+
+    from fairbench.metrics import FORMAT_METRICS
+
+    text = (TASK_DIR / f"_{fmt}_template").read_text(encoding="utf-8")
+    listed = re.findall(r"- metric: (\w+)\n\s+aggregation: !function hooks\.agg_(\w+)\n\s+higher_is_better: (\w+)", text)
+    assert [(m, a) for m, a, _ in listed] == [(m.name, m.name) for m in FORMAT_METRICS[fmt]]
+    for (name, _, flag), metric in zip(listed, FORMAT_METRICS[fmt]):
+        assert (flag == "true") == (metric.direction == "higher"), name
