@@ -41,11 +41,9 @@ class SAETraining:
     seed: int = 0
 
 
-def cache_root() -> Path:
-    return Path(os.environ.get("FAIRBENCH_CACHE", Path.home() / ".cache" / "fairbench"))
-
-
 def cache_dir(model_sha: str, layer: int, root: Path | None = None) -> Path:
+    from fairbench.models.registry import cache_root
+
     return (root or cache_root()) / "sae" / model_sha[:32] / f"layer{layer}"
 
 

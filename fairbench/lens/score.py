@@ -189,7 +189,7 @@ class Lens:
 
     # -- layer choice
     def _layer_cache(self):
-        from fairbench.lens.sae import cache_root
+        from fairbench.models.registry import cache_root
 
         return cache_root() / "lens" / self.sha[:32] / f"layers-{library_sha()[:12]}.json"
 
