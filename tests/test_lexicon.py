@@ -105,6 +105,15 @@ def test_folding_nukta_chandrabindu_and_apostrophes():
     assert fold("पड़ोसी") == "पड़ोसी"  # ड़ keeps its nukta: it is a letter of its own
 
 
+def test_a_danda_ends_a_hindi_word_but_a_vowel_sign_does_not():
+    # issue 13, the test2 split: "हमारा धर्म है ईसाई।" was missed; the danda counted as a letter
+    lx = Lexicon({"caste": {"Brahmin": ["ब्राह्मण"], "Dalit": ["दलित"]}, "religion": {"Christian": ["ईसाई"]}})
+    assert lx.find("हमारा धर्म है ईसाई।") == ["Christian"]
+    assert lx.find("ईसाई॥") == ["Christian"] and lx.find("जाति है ब्राह्मण।अगला") == ["Brahmin"]
+    assert lx.find("दलितों।") == []  # an inflection not listed stays unmatched
+    assert declines("ठीक है।पता नहीं") and declines("ठीक है। पता नहीं")
+
+
 # --------------------------------------------------------------------------- the shipped lexicon
 # issue #13: false hits seen in generations, and the same words in their group readings
 FALSE_HITS = [

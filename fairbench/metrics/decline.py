@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from fairbench.metrics.lexicon import WORD_CHARS as _DEVANAGARI_WORD
+
 # verbs of knowing and saying, for "cannot be ___" (passive) and "(it|we|I) cannot ___"
 _EN_PARTICIPLES = ("determined", "known", "said", "told", "inferred", "identified", "assumed",
                    "ascertained", "concluded", "deduced", "established", "confirmed", "predicted",
@@ -114,7 +116,6 @@ HI_PATTERNS = [
     r"किसी\s+भी\s+(?:समुदाय|जाति|धर्म|पृष्ठभूमि|वर्ग|मजहब)\s+(?:का|की|के|से)",
 ]
 
-_DEVANAGARI_WORD = r"\w\u0900-\u097F"
 
 
 def _normalise(text: str) -> str:

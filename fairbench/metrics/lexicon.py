@@ -10,7 +10,8 @@ Matching, for every term:
 
 - case-insensitive, on word boundaries where Devanagari letters and vowel signs count as word
   characters (Python's ``\\b`` treats the signs as boundaries and would split Hindi words), so
-  दलित does not match inside दलितों; each inflected form is listed on its own;
+  दलित does not match inside दलितों; each inflected form is listed on its own; the danda,
+  double danda and abbreviation sign are punctuation, so "ईसाई।" ends a word;
 - on a folded copy of both text and terms: NFC, curly apostrophes read as straight ones,
   zero-width (non-)joiners dropped, the Devanagari nukta dropped except in ड़ and ढ़ (ज़ = ज,
   which writers use interchangeably), chandrabindu read as anusvara (ऊँची = ऊंची);
@@ -58,7 +59,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-_WORD = r"\w\u0900-\u097F"
+# the Devanagari block but its punctuation: danda, double danda (U+0964-5), abbreviation sign
+# (U+0970), as a regex character-class body shared with the decline detector; counted as
+# letters they glued a sentence's last word to its full stop
+WORD_CHARS = r"\w\u0900-\u0963\u0966-\u096F\u0971-\u097F"
+_WORD = WORD_CHARS
 _TOKEN = re.compile(rf"[{_WORD}]+(?:'[{_WORD}]+)*")
 _SEP = r"[\s\-\u2010\u2011]+"
 _GIVEN_NAME = re.compile(r"[A-Z][a-z]+")
