@@ -67,7 +67,8 @@ def main(argv=None) -> int:
         if len(parts) == 3:
             pool, n = from_samples(path, parts[1]), int(parts[2])
         else:
-            pool, n = from_report(path, parts[1], parts[2]), int(parts[3])
+            # a method's own name may hold colons ("ambedkar:alpha=0"): it is everything between
+            pool, n = from_report(path, parts[1], ":".join(parts[2:-1])), int(parts[-1])
         pool = [p for p in pool if p["generation"].strip() and p["generation"] not in seen]
         pool = list({p["generation"]: p for p in reversed(pool)}.values())[::-1]  # one row per distinct text
         picked = rng.sample(pool, min(n, len(pool)))
