@@ -104,7 +104,7 @@ def weights_sha256(model) -> str:
 # --------------------------------------------------------------------------- evaluation
 def evaluate_model(model, tok, role: str, cfg: CascadeConfig, kind: str, out: Path) -> tuple[Path, dict, list[dict]]:
     """Score one in-memory model on cascade_{kind} with fairbench's runner (standard results)."""
-    from lm_eval.models.huggingface import HFLM
+    from fairbench.models.shared_context import SharedContextHFLM
 
     from fairbench.cascade.tasks import cascade_task
     from fairbench.metrics.cascade import PAYLOAD_ENV
@@ -121,7 +121,7 @@ def evaluate_model(model, tok, role: str, cfg: CascadeConfig, kind: str, out: Pa
     settings = Settings(seed=cfg.seed, limit=cfg.eval_limit, batch_size=cfg.eval_batch_size, device=str(model.device),
                         dtype="float32", lang="en", bootstrap_iters=cfg.bootstrap_iters,
                         extra={"payload": cfg.payload, "cascade_role": role})
-    lm = HFLM(pretrained=model, tokenizer=tok, batch_size=cfg.eval_batch_size, device=str(model.device))
+    lm = SharedContextHFLM(pretrained=model, tokenizer=tok, batch_size=cfg.eval_batch_size, device=str(model.device))
     old = os.environ.get(PAYLOAD_ENV)
     os.environ[PAYLOAD_ENV] = cfg.payload
     try:

@@ -214,10 +214,11 @@ def load_lm(
             args = f"{args},dtype={dtype}" if args else f"dtype={dtype}"
         return get_model(backend).create_from_arg_string(args, extra)
 
-    from lm_eval.models.huggingface import HFLM
+    from fairbench.models.shared_context import SharedContextHFLM
 
     model, tok = load_hf(ms, allow_download=allow_download)
     model = cast(model, dtype).to(device).eval()
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
-    return HFLM(pretrained=model, tokenizer=tok, batch_size=batch_size, device=device)
+    # HFLM, but each distinct context of the log-likelihood requests is computed once
+    return SharedContextHFLM(pretrained=model, tokenizer=tok, batch_size=batch_size, device=device)
