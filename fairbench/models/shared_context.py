@@ -64,6 +64,7 @@ class SharedContextHFLM(HFLM):
     def _score_chunk(self, chunk, requests, out) -> None:
         import torch
         import torch.nn.functional as F
+        from transformers import DynamicCache
 
         dev = self.device
         lens = [len(ctx) for ctx, _ in chunk]
@@ -74,8 +75,6 @@ class SharedContextHFLM(HFLM):
         for g, (ctx, _) in enumerate(chunk):
             ctx_ids[g, : len(ctx)] = torch.tensor(ctx, dtype=torch.long)
             ctx_mask[g, : len(ctx)] = 1
-        from transformers import DynamicCache
-
         past = DynamicCache()
         first = self.model(input_ids=ctx_ids, attention_mask=ctx_mask, cache=past, use_cache=True)
         # the distribution after each context's last real token: the first continuation token's
