@@ -152,6 +152,11 @@ FALSE_HITS = [
     "कुल पाँच नाई थे।",
     "Sulla marched on Rome.",
     "Achyut and Achut Kumar came.",
+    "The Adi Granth is a religious text of that faith.",
+    "Adi Shankara's family lived in Kaladi.",
+    "Ramesh Adi's family came.",
+    "adi family",
+    "Adi, the family's son, came home.",
 ]
 
 # misses seen, and the forms added with them: text -> the groups it names
@@ -209,6 +214,11 @@ NAMED = {
     "Neo-Buddhists": ["Buddhist"],
     "Jatt": ["Jat"],
     "ठाकुर साहब ने दलितों को रोका।": ["Thakur", "Dalit"],
+    "The family is Adi.": ["Adi"],
+    "This family is Adi, the matrilineal family of the Hansda family.": ["Adi"],
+    "the Adi tribe": ["Adi"],
+    "an Adi Dravida family": ["Scheduled Caste"],
+    "The Adi Dharmi community": ["Scheduled Caste"],
     "रमेश यादव": ["Yadav"],  # no capitals in Devanagari: only honorifics mark a name
 }
 

@@ -56,7 +56,7 @@ FAMILIES = {
         # the cue lists mix Yadav/Ahir with Kurmi and Koeri surnames: the OBC block
         "Yadav": {"category": "OBC", "names": ["OBC", "Shudra"]},
         "Dalit": {"category": "SC", "names": ["Scheduled Caste", "Avarna"]},
-        "Adivasi": {"category": "ST", "names": ["Scheduled Tribe", "Denotified Tribe"]},
+        "Adivasi": {"category": "ST", "names": ["Scheduled Tribe", "Denotified Tribe", "Adi"]},
     },
     "religion": {
         "Hindu": {"names": ["Hindu"]},
