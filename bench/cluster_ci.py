@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main(argv=None) -> int:
-    from fairbench.metrics import FORMAT_METRICS, bootstrap_ci, metric_by_name, to_columns
+    from fairbench.formats import FORMATS, get_format
+    from fairbench.metrics import bootstrap_ci
     from fairbench.results import load_results, load_samples
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -31,11 +32,11 @@ def main(argv=None) -> int:
         res = load_results(path)
         samples = load_samples(path, res)
         for name, task in res["tasks"].items():
-            if task["format"] not in FORMAT_METRICS:
+            if task["format"] not in FORMATS:
                 continue
             rows = [s for s in samples if s["task"] == name]
-            m = metric_by_name(task["format"], task["headline"])
-            cols = to_columns(task["format"], [r["record"] for r in rows])
+            m = get_format(task["format"]).metric(task["headline"])
+            cols = get_format(task["format"]).columns([r["record"] for r in rows])
             seed = res["settings"].get("seed", 0)
             by_row = bootstrap_ci(m, cols, iters=args.iters, seed=seed)
             by_clu = bootstrap_ci(m, cols, clusters=[r.get("cluster") or r["id"] for r in rows],

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def _load(base_path: str, cand_path: str):
     from fairbench.gate import badness_metric, pair_task
-    from fairbench.metrics import metric_by_name
+    from fairbench.formats import get_format
     from fairbench.results import load_results, load_samples
 
     base, cand = load_results(base_path), load_results(cand_path)
@@ -36,7 +36,7 @@ def _load(base_path: str, cand_path: str):
     for t, entry in base["tasks"].items():
         if t not in cand["tasks"]:
             continue
-        metric = badness_metric(metric_by_name(entry["format"], entry["headline"]))
+        metric = badness_metric(get_format(entry["format"]).metric(entry["headline"]))
         out.append((t, metric, pair_task(t, entry["format"], brows, crows)))
     return out
 

@@ -63,7 +63,7 @@ def mde(hits, cluster_idx, level, sims, iters, seed) -> float | None:
 
 
 def main(argv=None) -> int:
-    from fairbench.metrics import to_columns
+    from fairbench.formats import get_format
     from fairbench.results import load_results, load_samples
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -81,7 +81,7 @@ def main(argv=None) -> int:
             if task["format"] != "gen":
                 continue
             items = [r for r in rows if r["task"] == name]
-            cols = to_columns("gen", [r["record"] for r in items])
+            cols = get_format("gen").columns([r["record"] for r in items])
             hits = cols["hit"]
             _, cluster_idx = np.unique([r["cluster"] for r in items], return_inverse=True)
             m = task["metrics"]

@@ -201,7 +201,8 @@ def main(argv=None) -> int:
 
 def _score(report_task: dict, rows: list[dict], axis: str, args) -> None:
     """IIR and cued_rate of every method, and their paired change against none, in place."""
-    from fairbench.metrics import bootstrap_ci, gen_record, load_lexicon, paired_bootstrap_delta, to_columns
+    from fairbench.formats import get_format
+    from fairbench.metrics import bootstrap_ci, gen_record, load_lexicon, paired_bootstrap_delta
     from fairbench.metrics.identity import CUED_RATE, IIR
     from fairbench.tasks.lm_eval.hooks import cue_families
     from fairbench.tasks.paths import lexicon_path
@@ -209,7 +210,7 @@ def _score(report_task: dict, rows: list[dict], axis: str, args) -> None:
     lexicon, families = load_lexicon(lexicon_path()), cue_families(axis)
     clusters = [r.get("cluster") or r["id"] for r in rows]
     methods = report_task["methods"]
-    cols = {m: to_columns("gen", [gen_record(g, lexicon, axis=axis, cue_group=r.get("cue_group"), families=families,
+    cols = {m: get_format("gen").columns([gen_record(g, lexicon, axis=axis, cue_group=r.get("cue_group"), families=families,
                                              cues=r.get("cues"))
                                   for g, r in zip(e["generations"], rows)]) for m, e in methods.items()}
     for name, entry in methods.items():

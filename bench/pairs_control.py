@@ -26,7 +26,8 @@ def main(argv=None) -> int:
 
     from lm_eval.api.model import LM
 
-    from fairbench.metrics import metric_by_name, paired_bootstrap_delta, to_columns
+    from fairbench.formats import get_format
+    from fairbench.metrics import paired_bootstrap_delta
     from fairbench.models import load_lm, resolve_model
     from fairbench.results import load_samples
     from fairbench.runner import Settings, run
@@ -58,14 +59,14 @@ def main(argv=None) -> int:
         def generate_until(self, requests, disable_tqdm=False):
             return base.generate_until(requests, disable_tqdm)
 
-    m = metric_by_name("pairs", "pct_stereotype_cond")
+    m = get_format("pairs").metric("pct_stereotype_cond")
     cols, clusters = {}, None
     with tempfile.TemporaryDirectory() as tmp:
         for name, sides in (("unchanged", ()), ("positive", (2,)), ("neutral", (2, 3))):
             path, res = run(Shifted(sides), ms, [task], settings=Settings(limit=args.limit, bootstrap_iters=1000),
                             output=Path(tmp) / name)
             rows = sorted(load_samples(path, res), key=lambda r: r["id"])
-            cols[name] = to_columns("pairs", [r["record"] for r in rows])
+            cols[name] = get_format("pairs").columns([r["record"] for r in rows])
             clusters = [r["cluster"] for r in rows]
     print(f"{args.task}, {args.limit} stratified pairs, delta {args.delta} nats")
     for name in ("unchanged", "positive", "neutral"):

@@ -42,7 +42,8 @@ def synthetic(n: int, seed: int = 0) -> tuple[list[dict], list[str]]:
 
 
 def main() -> None:
-    from fairbench.metrics import FORMAT_METRICS, evaluate
+    from fairbench.formats import get_format
+    from fairbench.metrics import evaluate
     from fairbench.metrics.t2i import object_report, t2i_columns_vocab, t2i_record
 
     ap = argparse.ArgumentParser()
@@ -59,10 +60,10 @@ def main() -> None:
     records = [t2i_record(r["prompt"], c, r["objects"], group=r["group"]) for r, c in zip(rows, caps)]
     stages["records (tokenise)"] = time.perf_counter() - t
     t = time.perf_counter()
-    cols, vocab = t2i_columns_vocab(records)  # = to_columns("t2i", records) plus object names
+    cols, vocab = t2i_columns_vocab(records)  # = get_format("t2i").columns(records) plus object names
     stages["columns"] = time.perf_counter() - t
     t = time.perf_counter()
-    out = evaluate(FORMAT_METRICS["t2i"], cols, [r["group"] for r in rows], iters=0)
+    out = evaluate(get_format("t2i").metrics, cols, [r["group"] for r in rows], iters=0)
     stages["metrics overall + 13 groups"] = time.perf_counter() - t
     t = time.perf_counter()
     rep = object_report(records, cols=cols, vocab=vocab)
@@ -75,7 +76,7 @@ def main() -> None:
     m = 10_000
     sub = {k: v[:m] for k, v in cols.items()}
     t = time.perf_counter()
-    out_b = evaluate(FORMAT_METRICS["t2i"], sub, None, iters=args.iters)
+    out_b = evaluate(get_format("t2i").metrics, sub, None, iters=args.iters)
     print(f"bootstrap, {args.iters} resamples of {m:,} captions, all metrics: {time.perf_counter() - t:.1f}s")
     print("values:", {k: None if v["value"] is None else round(v["value"], 3) for k, v in out["metrics"].items()})
     print("distinct added objects:", rep["distinct"], "| ci of dist_bias on the slice:", out_b["metrics"]["dist_bias"]["ci"])

@@ -86,7 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from fairbench.metrics import FORMAT_METRICS
+    from fairbench.formats import get_format
     from fairbench.report import text_table
     from fairbench.tasks import BUILTIN, LANGS, resolve_tasks
     from fairbench.tasks.registry import CASCADE
@@ -102,7 +102,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
                 continue
             groups = t.groups
             shown = ", ".join(groups[:6]) + (f", ... ({len(groups)})" if len(groups) > 6 else "")
-            metrics = ", ".join(m.name for m in FORMAT_METRICS[t.fmt])
+            metrics = ", ".join(m.name for m in get_format(t.fmt).metrics)
             rows.append([name, t.fmt, lang, str(len(t.rows)), metrics, shown])
     print(text_table(["task", "format", "lang", "items", "metrics (headline first)", "groups"], rows))
     print("\ngroups of tasks: caste, religion, cascade, all (caste and religion); or pass a "

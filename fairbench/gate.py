@@ -29,7 +29,8 @@ from typing import Literal
 import numpy as np
 
 from fairbench.errors import UserError
-from fairbench.metrics import FORMAT_METRICS, Metric, metric_by_name, paired_bootstrap_delta, to_columns
+from fairbench.formats import FORMATS, get_format
+from fairbench.metrics import Metric, paired_bootstrap_delta
 from fairbench.metrics.bootstrap import one_sided_p, paired_bootstrap_draws, percentiles
 from fairbench.metrics.intervals import holm, mde
 from fairbench.results import load_results, load_samples
@@ -205,7 +206,7 @@ def _check_file(res: dict, label: str) -> None:
     if not isinstance(res["tasks"], dict):
         raise UserError(f"{label}: 'tasks' is not a mapping")
     for name, task in res["tasks"].items():
-        if not isinstance(task, dict) or task.get("format") not in FORMAT_METRICS:
+        if not isinstance(task, dict) or task.get("format") not in FORMATS:
             raise UserError(f"{label}: task {name!r} has no known format")
         if not isinstance(task.get("metrics"), dict) or task.get("headline") not in task["metrics"]:
             raise UserError(f"{label}: task {name!r} has no metrics or no headline metric")
@@ -233,7 +234,7 @@ def _by_id(rows: list[dict], task: str, label: str, clusters: dict | None = None
 
 def _columns(fmt: str, records: list[dict], label: str, task: str):
     try:
-        return to_columns(fmt, records)
+        return get_format(fmt).columns(records)
     except (KeyError, TypeError, ValueError) as e:
         raise UserError(f"{label}: samples of task {task!r} are not {fmt} records ({e!r})") from None
 
@@ -381,7 +382,7 @@ def compare(
                          f"{only_c} only in the candidate")
         for c in (c for c in checks if c.task == t):
             try:
-                metric = metric_by_name(fmt, c.metric)
+                metric = get_format(fmt).metric(c.metric)
             except KeyError as e:
                 raise UserError(str(e.args[0])) from None
             if fmt == "t2i":

@@ -50,10 +50,10 @@ class Column:
     reference_sha: str | None = None
 
     def badness(self, value: float) -> float:
-        from fairbench.metrics import metric_by_name
+        from fairbench.formats import get_format
 
         try:
-            return metric_by_name(self.fmt, self.metric).badness(value)
+            return get_format(self.fmt).metric(self.metric).badness(value)
         except KeyError:  # a metric this fairbench does not define: use the file's own metadata
             return badness(self.direction, self.ideal, value)
 
@@ -184,7 +184,7 @@ def merge(runs: list[Run]) -> list[Row]:
 
 def columns(rows: list[Row]) -> list[Column]:
     """One column per task (its headline metric), with the reference data version per task."""
-    from fairbench.metrics import metric_by_name
+    from fairbench.formats import get_format
 
     newest: dict[str, tuple[tuple, dict]] = {}
     shas: dict[str, Counter] = {}
@@ -199,7 +199,7 @@ def columns(rows: list[Row]) -> list[Column]:
         name, fmt = task["headline"], str(task.get("format"))
         meta = task["metrics"][name]
         try:
-            m = metric_by_name(fmt, name)
+            m = get_format(fmt).metric(name)
             direction, ideal, unit = m.direction, m.ideal, m.unit
         except KeyError:
             direction, ideal, unit = meta.get("direction", "lower"), meta.get("ideal"), meta.get("unit", "")

@@ -16,25 +16,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from fairbench.errors import UserError
-from fairbench.metrics import FORMAT_METRICS, evaluate, to_columns
+from fairbench.formats import get_format
+from fairbench.metrics import evaluate
 from fairbench.metrics.intervals import deviation_p, holm, mde
 from fairbench.models.registry import ModelSpec
 from fairbench.results import SCHEMA_VERSION, create_json, versions, write_json, write_jsonl
 from fairbench.tasks.registry import TaskSpec
 from fairbench.tasks.sample import stratified
 
-# the key each format is disaggregated by: pairs and QA items are about a group; generation
-# prompts by the group their cues point to ("none" for the no-cue versions; files without cues:
-# by domain), and also by domain
-BY = {"pairs": "group", "qa": "group", "gen": "group"}
-BY["cascade"] = "domain"  # cascade prompts: by task type (target vs other is in the metrics)
-ALSO_BY = {"gen": ("domain",)}
-
-
 def breakdown_key(task: TaskSpec) -> str:
+    """The key a task's results are broken down by: its format's (``Format.by``), except a
+    generation file without cue groups, which has only its domains."""
     if task.fmt == "gen" and not any(r.get("cue_group") for r in task.rows):
         return "domain"
-    return BY[task.fmt]
+    return get_format(task.fmt).by
 
 
 @dataclass
@@ -99,7 +94,7 @@ def _slug(text: str) -> str:
 
 def _records(task: TaskSpec, samples: list[dict]) -> list[dict]:
     """Per-item rows for the samples file, from lm-eval's logged samples."""
-    key = FORMAT_METRICS[task.fmt][0].name  # every metric of a format logs the same record
+    key = get_format(task.fmt).metrics[0].name  # every metric of a format logs the same record
     rows = []
     for s in sorted(samples, key=lambda s: s["doc_id"]):
         doc = s["doc"]
@@ -112,9 +107,9 @@ def _records(task: TaskSpec, samples: list[dict]) -> list[dict]:
 def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
     """Metrics with CIs, overall and per group, for one task's per-item rows; the bootstrap
     resamples the rows' clusters (templates, base prompts), not single rows."""
-    metrics = FORMAT_METRICS[task.fmt]
+    metrics = get_format(task.fmt).metrics
     by = breakdown_key(task)
-    cols = to_columns(task.fmt, [r["record"] for r in rows])
+    cols = get_format(task.fmt).columns([r["record"] for r in rows])
     clusters = [r.get("cluster") or r["id"] for r in rows]
     scored = evaluate(metrics, cols, [r[by] for r in rows], clusters=clusters,
                       iters=settings.bootstrap_iters, seed=settings.seed, level=settings.ci_level)
@@ -138,7 +133,7 @@ def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
         out["data"]["lexicon_sha256"] = sha256_file(lexicon_path())
         if cue_groups_path().is_file():
             out["data"]["cue_groups_sha256"] = sha256_file(cue_groups_path())
-    also = [k for k in ALSO_BY.get(task.fmt, ()) if k != by and any(r.get(k) for r in rows)]
+    also = [k for k in get_format(task.fmt).also_by if k != by and any(r.get(k) for r in rows)]
     if also:
         out["breakdowns"] = {k: evaluate(metrics, cols, [r[k] for r in rows], clusters=clusters,
                                          iters=settings.bootstrap_iters, seed=settings.seed,

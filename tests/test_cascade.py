@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from fairbench.errors import UserError
-from fairbench.metrics import FORMAT_METRICS, bootstrap_ci, metric_by_name, to_columns
+from fairbench.formats import get_format
+from fairbench.metrics import bootstrap_ci
 from fairbench.metrics.cascade import detector, parse_payload, phishing_reasons, registrable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,15 +153,15 @@ def test_parse_payload_rejects_unknown_kinds_and_options():
 def test_rates_ratio_and_bootstrap_by_hand():
     records = [{"hit": h, "target": t, "empty": False} for h, t in
                [(1, 1), (1, 1), (0, 1), (0, 1), (1, 0), (0, 0), (0, 0), (0, 0)]]
-    cols = to_columns("cascade", records)
-    m = {x.name: x(cols) for x in FORMAT_METRICS["cascade"]}
+    cols = get_format("cascade").columns(records)
+    m = {x.name: x(cols) for x in get_format("cascade").metrics}
     assert m["target_rate"] == pytest.approx(50.0)
     assert m["other_rate"] == pytest.approx(25.0)
     assert m["target_other_ratio"] == pytest.approx(2.0)
     assert m["empty_rate"] == 0.0
-    lo, hi = bootstrap_ci(metric_by_name("cascade", "target_rate"), cols, iters=500, seed=0)
+    lo, hi = bootstrap_ci(get_format("cascade").metric("target_rate"), cols, iters=500, seed=0)
     assert 0.0 <= lo < 50.0 < hi <= 100.0
-    assert FORMAT_METRICS["cascade"][0].name == "target_rate"  # the headline
+    assert get_format("cascade").metrics[0].name == "target_rate"  # the headline
 
 
 def test_amplification_and_perplexity_filter_by_hand():
@@ -246,7 +247,7 @@ def test_hooks_read_the_payload_from_kwargs_or_environment(monkeypatch):
     doc = cascade_hooks.load_docs(kind="ads")["test"][0]
     assert doc["payload"] == "ads:brand=Acme" and doc["target"] is True
     out = cascade_hooks.results(doc, ["The Acme one is best."])
-    assert out["target_rate"]["hit"] is True and set(out) == {m.name for m in FORMAT_METRICS["cascade"]}
+    assert out["target_rate"]["hit"] is True and set(out) == {m.name for m in get_format("cascade").metrics}
     doc = cascade_hooks.load_docs(kind="ads", payload="ads:brand=Zed")["test"][0]
     assert cascade_hooks.results(doc, ["The Acme one is best."])["target_rate"]["hit"] is False
     monkeypatch.setenv("FAIRBENCH_CASCADE_PAYLOAD", "ads:bogus=1")
@@ -338,9 +339,9 @@ def test_experiment_end_to_end_on_tiny_models(tiny_model_dir, tmp_path):
         assert (task["format"], task["n"], task["headline"]) == ("cascade", 12, "target_rate")
         assert res["settings"]["payload"] == "ads:brand=Acme"
         rows = load_samples(f, res)
-        cols = to_columns("cascade", [r["record"] for r in rows])
+        cols = get_format("cascade").columns([r["record"] for r in rows])
         assert cols["target"].sum() == 6  # interleaved prompts: half of the 12 are target
-        for m in FORMAT_METRICS["cascade"]:
+        for m in get_format("cascade").metrics:
             want = task["metrics"][m.name]["value"]
             got = m(cols)
             assert (want is None and not np.isfinite(got)) or got == pytest.approx(want)

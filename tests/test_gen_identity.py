@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from fairbench.cli import main
-from fairbench.metrics import FORMAT_METRICS, Lexicon, evaluate, gen_record, metric_by_name, to_columns
+from fairbench.formats import get_format
+from fairbench.metrics import Lexicon, evaluate, gen_record
 from fairbench.results import load_results, load_samples
 
 LEX = Lexicon({"caste": {"Dalit": ["Dalit", "Dalits"], "Valmiki": ["Valmiki"], "Brahmin": ["Brahmin"],
@@ -23,10 +24,10 @@ def rec(text, cue=None):
 def test_a_religion_word_is_not_a_caste_inference():
     r = rec("They are a Hindu family.", "Dalit")
     assert r["hits"] == ["Hindu"] and r["axis_hits"] == [] and r["own"] is False
-    assert to_columns("gen", [r])["hit"].tolist() == [False]
+    assert get_format("gen").columns([r])["hit"].tolist() == [False]
     # without an axis (a user's file that names none) both axes count, as before
     assert gen_record("They are a Hindu family.", LEX)["hits"] == ["Hindu"]
-    assert to_columns("gen", [gen_record("They are a Hindu family.", LEX)])["hit"].tolist() == [True]
+    assert get_format("gen").columns([gen_record("They are a Hindu family.", LEX)])["hit"].tolist() == [True]
 
 
 def test_a_subgroup_names_its_cue_family():
@@ -58,10 +59,10 @@ def cue_set(n_clusters=30, own_p=0.6, other_p=0.1, seed=0):
 
 def test_cue_metrics_match_their_definitions():
     records, clusters = cue_set()
-    cols = to_columns("gen", records)
+    cols = get_format("gen").columns(records)
     cued = [r for r in records if r["cue_group"]]
     nocue = [r for r in records if not r["cue_group"]]
-    m = {x.name: x(cols) for x in FORMAT_METRICS["gen"]}
+    m = {x.name: x(cols) for x in get_format("gen").metrics}
     assert m["cued_rate"] == pytest.approx(100 * np.mean([r["own"] for r in cued]))
     assert m["twin_rate"] == pytest.approx(100 * np.mean([r["other"] for r in cued]))
     assert m["cue_effect"] == pytest.approx(m["cued_rate"] - m["twin_rate"])
@@ -73,11 +74,11 @@ def test_cue_metrics_match_their_definitions():
 
 def test_cue_effect_is_detected_with_a_cluster_interval_and_absent_when_cues_do_nothing():
     records, clusters = cue_set(own_p=0.6, other_p=0.1)
-    out = evaluate(FORMAT_METRICS["gen"], to_columns("gen", records), clusters=clusters, iters=500)["metrics"]
+    out = evaluate(get_format("gen").metrics, get_format("gen").columns(records), clusters=clusters, iters=500)["metrics"]
     assert out["cue_effect"]["ci"][0] > 0 and out["cued_rate"]["n"] == 90 and out["cued_rate"]["n_clusters"] == 30
     assert out["cue_effect_nocue"]["ci"][0] > 0 and out["cue_effect_nocue"]["n"] == 120
     records, clusters = cue_set(own_p=0.2, other_p=0.2, seed=1)
-    out = evaluate(FORMAT_METRICS["gen"], to_columns("gen", records), clusters=clusters, iters=500)["metrics"]
+    out = evaluate(get_format("gen").metrics, get_format("gen").columns(records), clusters=clusters, iters=500)["metrics"]
     assert out["cue_effect"]["ci"][0] < 0 < out["cue_effect"]["ci"][1]
     assert out["cue_effect_nocue"]["ci"][0] < 0 < out["cue_effect_nocue"]["ci"][1]
 
@@ -85,7 +86,7 @@ def test_cue_effect_is_detected_with_a_cluster_interval_and_absent_when_cues_do_
 def test_cue_effect_interval_has_width_when_no_generation_names_a_group():
     records = [rec("A family.", cue) for _ in range(10) for cue in ("Dalit", "Brahmin", None)]
     clusters = [f"b{i // 3}" for i in range(30)]
-    out = evaluate(FORMAT_METRICS["gen"], to_columns("gen", records), clusters=clusters, iters=200)["metrics"]
+    out = evaluate(get_format("gen").metrics, get_format("gen").columns(records), clusters=clusters, iters=200)["metrics"]
     lo, hi = out["cue_effect"]["ci"]
     assert out["cue_effect"]["value"] == 0.0 and lo < 0 < hi
     assert out["iir"]["ci"][1] > 0  # Wilson at the clusters' n, not [0, 0]
@@ -100,8 +101,8 @@ def test_echo_of_a_prompt_cue_is_flagged_and_counted():
     recs = [gen_record(g, LEX, axis="caste", cue_group="Dalit", families=FAM, cues=cues)
             for g in ("They belong to the Valmiki caste.", "They are Dalits.", "Valmiki, a Dalit family.", "No idea.")]
     assert [r["echo"] for r in recs] == [True, False, False, False]
-    assert metric_by_name("gen", "echo_rate")(to_columns("gen", recs)) == 25.0
-    assert metric_by_name("gen", "iir")(to_columns("gen", recs)) == 75.0  # the echo still counts as a hit
+    assert get_format("gen").metric("echo_rate")(get_format("gen").columns(recs)) == 25.0
+    assert get_format("gen").metric("iir")(get_format("gen").columns(recs)) == 75.0  # the echo still counts as a hit
     assert "echo" not in gen_record("They are Dalits.", LEX, axis="caste")  # no cues given: no flag
     # through the lm-eval hook, the shipped row's cue list (a list, or a "|"-separated string)
     doc = {"axis": "caste", "cue_group": "Dalit", "cues": "Jatav|sweeper"}
@@ -111,8 +112,8 @@ def test_echo_of_a_prompt_cue_is_flagged_and_counted():
 def test_declining_is_recorded():
     assert rec("It cannot be determined from the information given.", "Dalit")["declined"] is True
     assert rec("They are a Dalit family.", "Dalit")["declined"] is False
-    cols = to_columns("gen", [rec("I don't know.", "Dalit"), rec("Dalit.", "Dalit")])
-    assert metric_by_name("gen", "decline_rate")(cols) == 50.0
+    cols = get_format("gen").columns([rec("I don't know.", "Dalit"), rec("Dalit.", "Dalit")])
+    assert get_format("gen").metric("decline_rate")(cols) == 50.0
 
 
 # --------------------------------------------------------------------------- end to end

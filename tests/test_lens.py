@@ -121,18 +121,18 @@ def test_sae_concept_keeps_only_latents_above_neutral_and_the_top_k():
 
 
 def test_lens_metrics_from_records():
-    from fairbench.metrics import FORMAT_METRICS, metric_by_name, to_columns
+    from fairbench.formats import get_format
 
     recs = [{"bias_cav": 0.1, "bias_sae": -0.2, "valence": 1}, {"bias_cav": -0.3, "bias_sae": None, "valence": -1}]
-    cols = to_columns("lens", recs)
-    assert metric_by_name("lens", "abs_bias_cav")(cols) == pytest.approx(20.0)
-    assert metric_by_name("lens", "bias_cav")(cols) == pytest.approx(-10.0)
-    assert metric_by_name("lens", "stereo_cav")(cols) == pytest.approx(20.0)  # (0.1 + 0.3) / 2
-    assert np.isnan(metric_by_name("lens", "abs_bias_sae")(cols))  # a triple without SAE score
-    assert FORMAT_METRICS["lens"][0].name == "abs_bias_cav"
+    cols = get_format("lens").columns(recs)
+    assert get_format("lens").metric("abs_bias_cav")(cols) == pytest.approx(20.0)
+    assert get_format("lens").metric("bias_cav")(cols) == pytest.approx(-10.0)
+    assert get_format("lens").metric("stereo_cav")(cols) == pytest.approx(20.0)  # (0.1 + 0.3) / 2
+    assert np.isnan(get_format("lens").metric("abs_bias_sae")(cols))  # a triple without SAE score
+    assert get_format("lens").metrics[0].name == "abs_bias_cav"
     # fn reduces the last axis: a (B, n) stack of resamples gives B values
     stacked = {k: np.stack([v, v]) for k, v in cols.items()}
-    assert np.allclose(metric_by_name("lens", "bias_cav").fn(stacked), [-10.0, -10.0])
+    assert np.allclose(get_format("lens").metric("bias_cav").fn(stacked), [-10.0, -10.0])
 
 
 # ------------------------------------------------------------------------------ concepts and input
@@ -280,7 +280,7 @@ def lens_run(tiny_model_dir, tmp_path_factory):
 
 
 def test_results_file_follows_the_schema_and_samples_reproduce_the_metrics(lens_run):
-    from fairbench.metrics import FORMAT_METRICS, to_columns
+    from fairbench.formats import get_format
     from fairbench.results import load_results, load_samples
 
     path, res, _ = lens_run
@@ -294,8 +294,8 @@ def test_results_file_follows_the_schema_and_samples_reproduce_the_metrics(lens_
         assert len(task["data"]["sha256"]) == 64
         mine = [r for r in rows if r["task"] == name]
         assert len(mine) == 12 and len({r["id"] for r in mine}) == 12
-        cols = to_columns("lens", [r["record"] for r in mine])
-        for m in FORMAT_METRICS["lens"]:
+        cols = get_format("lens").columns([r["record"] for r in mine])
+        for m in get_format("lens").metrics:
             got = task["metrics"][m.name]
             assert got["direction"] == m.direction and got["unit"] == m.unit
             assert got["value"] == pytest.approx(m(cols))

@@ -70,10 +70,10 @@ def test_task_templates_list_the_formats_metrics_with_their_direction(fmt):
     higher_is_better is true exactly for the metrics whose direction is higher."""
     import re
 
-    from fairbench.metrics import FORMAT_METRICS
+    from fairbench.formats import get_format
 
     text = (TASK_DIR / f"_{fmt}_template").read_text(encoding="utf-8")
     listed = re.findall(r"- metric: (\w+)\n\s+aggregation: !function hooks\.agg_(\w+)\n\s+higher_is_better: (\w+)", text)
-    assert [(m, a) for m, a, _ in listed] == [(m.name, m.name) for m in FORMAT_METRICS[fmt]]
-    for (name, _, flag), metric in zip(listed, FORMAT_METRICS[fmt]):
+    assert [(m, a) for m, a, _ in listed] == [(m.name, m.name) for m in get_format(fmt).metrics]
+    for (name, _, flag), metric in zip(listed, get_format(fmt).metrics):
         assert (flag == "true") == (metric.direction == "higher"), name

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from fairbench.errors import UserError
-from fairbench.metrics import FORMAT_METRICS, evaluate, metric_by_name, qa_record, to_columns
+from fairbench.formats import get_format
+from fairbench.metrics import evaluate, qa_record
 from fairbench.metrics.bootstrap import bootstrap_ci, paired_bootstrap_delta
 from fairbench.metrics.intervals import holm, wilson
 from fairbench.metrics.stereotype import PCT_STEREOTYPE_COND, cond_split, pair_record, split_pair
@@ -23,7 +24,7 @@ from fairbench.runner import Settings, score_task, worst_group
 from fairbench.tasks.registry import TaskSpec, resolve_tasks
 from fairbench.tasks.sample import stratified
 
-QA = {m.name: m for m in FORMAT_METRICS["qa"]}
+QA = {m.name: m for m in get_format("qa").metrics}
 
 
 # --------------------------------------------------------------------------- pairs: conditional score
@@ -70,14 +71,14 @@ def test_word_frequency_moves_whole_sentence_score_but_not_conditional_one():
     content = rng.normal(0, 1, 400)  # log P(S | A) - log P(S | B): no bias on average
     prior = 3.0  # the stereotyped group's word is e^3 times more common
     records = [pair_record(-10 + prior + c / 2, -10 - c / 2, -5 + c / 2, -5 - c / 2) for c in content]
-    cols = to_columns("pairs", records)
-    whole, cond = metric_by_name("pairs", "pct_stereotype")(cols), PCT_STEREOTYPE_COND(cols)
+    cols = get_format("pairs").columns(records)
+    whole, cond = get_format("pairs").metric("pct_stereotype")(cols), PCT_STEREOTYPE_COND(cols)
     assert whole > 95 and 45 < cond < 55
 
 
 def test_pairs_without_a_shared_suffix_are_left_out_of_the_conditional_score_and_said_so():
-    cols = to_columns("pairs", [pair_record(-1, -2, -1, -2), pair_record(-1, -2), pair_record(-2, -1, -3, -1)])
-    out = evaluate(FORMAT_METRICS["pairs"], cols, iters=50)
+    cols = get_format("pairs").columns([pair_record(-1, -2, -1, -2), pair_record(-1, -2), pair_record(-2, -1, -3, -1)])
+    out = evaluate(get_format("pairs").metrics, cols, iters=50)
     assert out["metrics"]["pct_stereotype_cond"]["n"] == 2 and out["metrics"]["pct_stereotype"]["n"] == 3
     task = TaskSpec("f", "pairs", "en", None, "f", "f", [], "0" * 64)
     rows = [{"id": f"r{i}", "group": "", "domain": "", "record": r} for i, r in
@@ -125,14 +126,14 @@ def _ambig(preds, biased=0, unknown=2):
 def test_s_amb_is_zero_for_a_model_that_always_says_unknown():
     cols = _ambig([2] * 20)
     assert QA["bias_ambig"](cols) == 0.0  # was NaN: 0 x 0/0
-    out = evaluate(FORMAT_METRICS["qa"], cols, iters=200)["metrics"]["bias_ambig"]
+    out = evaluate(get_format("qa").metrics, cols, iters=200)["metrics"]["bias_ambig"]
     assert out["value"] == 0.0 and out["ci"][0] < 0 < out["ci"][1]  # not the certainty of [0, 0]
 
 
 def test_s_amb_interval_is_not_propped_up_by_dropped_resamples():
     # one biased answer of 20: resamples without it are s_AMB 0, not undefined and dropped
     cols = _ambig([0] + [2] * 19)
-    out = evaluate(FORMAT_METRICS["qa"], cols, iters=1000, seed=0)["metrics"]["bias_ambig"]
+    out = evaluate(get_format("qa").metrics, cols, iters=1000, seed=0)["metrics"]["bias_ambig"]
     assert out["value"] == pytest.approx(5.0)
     assert out["ci"][0] <= 0.0 and "undefined_share" not in out  # before: [5.0, 20.0]
 
@@ -141,7 +142,7 @@ def test_undefined_resamples_are_reported():
     # disambiguated: one non-unknown answer among 10 -> s_DIS undefined on the resamples that miss it
     cols = {"pred": np.array([0] + [2] * 9), "label": np.zeros(10, int), "ambig": np.zeros(10, bool),
             "biased_idx": np.zeros(10, int), "unknown_idx": np.full(10, 2)}
-    out = evaluate(FORMAT_METRICS["qa"], cols, iters=500, seed=0)["metrics"]["bias_disambig"]
+    out = evaluate(get_format("qa").metrics, cols, iters=500, seed=0)["metrics"]["bias_disambig"]
     assert out["value"] == 100.0 and out["n"] == 1 and 0.2 < out["undefined_share"] < 0.5
 
 
@@ -172,7 +173,7 @@ def test_n_is_the_items_a_metric_uses():
     cols = {"pred": np.array([2, 2, 0, 1]), "label": np.array([2, 2, 0, 0]), "ambig": np.array([True, True, False, False]),
             "biased_idx": np.zeros(4, int), "unknown_idx": np.full(4, 2)}
     cols["ambig"][1] = False  # 1 ambiguous, 3 disambiguated
-    out = evaluate(FORMAT_METRICS["qa"], cols, iters=20)["metrics"]
+    out = evaluate(get_format("qa").metrics, cols, iters=20)["metrics"]
     assert out["acc_ambig"]["n"] == 1 and out["acc_disambig"]["n"] == 3
 
 
@@ -183,7 +184,7 @@ def _clustered(n_clusters=40, size=10, p=0.3, seed=0):
     wins = np.repeat(rng.random(n_clusters) < p, size)
     records = [pair_record(-1, -1, -1 if w else -2, -2 if w else -1) for w in wins]
     clusters = np.repeat(np.arange(n_clusters), size).tolist()
-    return to_columns("pairs", records), clusters
+    return get_format("pairs").columns(records), clusters
 
 
 def test_cluster_bootstrap_widens_the_interval_for_clustered_items():
@@ -234,7 +235,7 @@ def test_holm_correction_keeps_noise_groups_from_being_singled_out():
 
     def scored(w):
         recs = [pair_record(-1, -1, -1 if x else -2, -2 if x else -1) for x in w]
-        return evaluate([PCT_STEREOTYPE_COND], to_columns("pairs", recs), list(groups), iters=500, seed=0)
+        return evaluate([PCT_STEREOTYPE_COND], get_format("pairs").columns(recs), list(groups), iters=500, seed=0)
 
     out = scored(wins)
     overall = out["metrics"]["pct_stereotype_cond"]["value"]
@@ -304,7 +305,7 @@ def test_informational_metrics_are_never_gated_or_ranked(tmp_path):
     from fairbench.gate import compare, load_policy
     from test_gate import write_run
 
-    ratio = metric_by_name("cascade", "target_other_ratio")
+    ratio = get_format("cascade").metric("target_other_ratio")
     assert ratio.direction == "info" and not ratio.ranked  # was "ideal 1": a model carrying the payload everywhere scored ideal
     rows = [{"task": "p", "id": f"p-{i}", "group": "", "domain": "",
              "record": pair_record(-1, -2, -1, -2)} for i in range(6)]
@@ -321,7 +322,7 @@ def test_a_slice_from_one_template_has_no_bootstrap_interval_and_says_so():
     from fairbench.report import _fmt
 
     cols, clusters = _clustered(n_clusters=1, size=12, p=1.0)
-    m = evaluate([metric_by_name("pairs", "cond_gap")], cols, clusters=clusters, iters=50)["metrics"]["cond_gap"]
+    m = evaluate([get_format("pairs").metric("cond_gap")], cols, clusters=clusters, iters=50)["metrics"]["cond_gap"]
     assert m["ci"] is None and m["n_clusters"] == 1 and "one cluster" in _fmt(m)
 
 

@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from fairbench.metrics import FORMAT_METRICS, Lexicon, answer_roles, evaluate, metric_by_name, qa_record, to_columns
+from fairbench.formats import get_format
+from fairbench.metrics import Lexicon, answer_roles, evaluate, qa_record
 from fairbench.metrics.bootstrap import bootstrap_ci, paired_bootstrap_delta
 from fairbench.metrics.stereotype import LIKELIHOOD_DIFF, PCT_STEREOTYPE
 
@@ -46,7 +47,7 @@ def test_bbq_scores_match_the_paper_formulas_by_hand():
         biased=[0, 0, 0, 0, 0, 0, 0, 0],
         unknown=[2] * 8,
     )
-    m = {x.name: x(cols) for x in FORMAT_METRICS["qa"]}
+    m = {x.name: x(cols) for x in get_format("qa").metrics}
     assert m["bias_disambig"] == pytest.approx(100 / 3)
     assert m["bias_ambig"] == pytest.approx(75.0)
     assert m["acc_disambig"] == pytest.approx(50.0)
@@ -97,9 +98,9 @@ def test_lexicon_matches_whole_words_in_latin_and_devanagari():
 def test_iir_counts_each_generation_once_and_empties_in_denominator():
     records = [{"hits": ["Dalit", "Hindu"], "empty": False}, {"hits": [], "empty": False},
                {"hits": [], "empty": True}, {"hits": ["Sikh"], "empty": False}]
-    cols = to_columns("gen", records)
-    assert metric_by_name("gen", "iir")(cols) == pytest.approx(50.0)
-    assert metric_by_name("gen", "empty_rate")(cols) == pytest.approx(25.0)
+    cols = get_format("gen").columns(records)
+    assert get_format("gen").metric("iir")(cols) == pytest.approx(50.0)
+    assert get_format("gen").metric("empty_rate")(cols) == pytest.approx(25.0)
 
 
 def test_bootstrap_ci_brackets_value_is_seeded_and_narrows_with_n():

@@ -11,14 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fairbench.metrics import FORMAT_METRICS, evaluate, metric_by_name, to_columns
+from fairbench.formats import get_format
+from fairbench.metrics import evaluate
 from fairbench.metrics.bootstrap import bootstrap_ci
 from fairbench.metrics.t2i import (BD_IMAGES, caption_objects, dist_bias_interval, distribution_bias,
                                    fixed_m_dist_bias, object_report, paired_dist_bias_delta, prompt_objects,
                                    t2i_record, t2i_vocab)
 from fairbench.results import load_results, load_samples
 
-M = {m.name: m for m in FORMAT_METRICS["t2i"]}
+M = {m.name: m for m in get_format("t2i").metrics}
 CUP = "a picture of a person holding a cup"
 CUP_SUBJECTS = ["person", "cup"]
 # I = {person, holding, cup} for every caption below
@@ -35,7 +36,7 @@ def cup_records(miss=(True, False, None, False)):
 
 
 def values(records):
-    cols = to_columns("t2i", records)
+    cols = get_format("t2i").columns(records)
     with np.errstate(divide="ignore", invalid="ignore"):
         return {name: m(cols) for name, m in M.items()}
 
@@ -80,7 +81,7 @@ def test_fixed_m_distribution_bias_by_hand():
     # (1,3): man 2, table 2, sitting 1 -> 1,1,0 -> 1.5 (k 3);  (1,4): man 1, table 1 -> all 1 -> 1 (k 2)
     # (2,3): table 2, woman, man, sitting 1 -> 1,0,0,0 -> .5 (k 4);  (2,4): 1 (k 2);  (3,4): 1,1,1 -> 2 (k 3)
     # B_D at 2 images = mean over the 6 pairs = 6.5 / 6; normalised: mean of 100 B_D / k
-    added = to_columns("t2i", cup_records())["added"]
+    added = get_format("t2i").columns(cup_records())["added"]
     exact = 6.5 / 6
     exact_norm = 100 * (0.5 / 3 + 1.5 / 3 + 1 / 2 + 0.5 / 4 + 1 / 2 + 2 / 3) / 6
     # 20,000 random pairs: the pairs' B_D has sd .53, so the Monte Carlo error is .004 (tolerance 5x)
@@ -244,9 +245,9 @@ def test_metrics_reduce_resamples_like_one_at_a_time():
     # the bootstrap hands 2-D index-resampled columns; each row must score as its own sample
     recs = cup_records() + [t2i_record("a picture of a Dalit priest", "a man in a temple", ["priest"], group="Dalit"),
                             t2i_record("a picture of a Jain priest", "a woman at a temple door", ["priest"], group="Jain")]
-    cols = to_columns("t2i", recs)
+    cols = get_format("t2i").columns(recs)
     idx = np.random.default_rng(0).integers(0, len(recs), size=(25, len(recs)))
-    for m in FORMAT_METRICS["t2i"]:
+    for m in get_format("t2i").metrics:
         with np.errstate(divide="ignore", invalid="ignore"):
             batched = np.asarray(m.fn({k: cols[k][idx] for k in m.needs}), dtype=float)
             one = np.array([m.fn({k: cols[k][i] for k in m.needs}) for i in idx], dtype=float)
@@ -258,18 +259,18 @@ def test_metrics_reduce_resamples_like_one_at_a_time():
 
 def test_vocab_names_match_column_ids():
     recs = cup_records()
-    cols, vocab = to_columns("t2i", recs), t2i_vocab(recs)
+    cols, vocab = get_format("t2i").columns(recs), t2i_vocab(recs)
     assert cols["added"].shape == (4, 3)
     assert sorted(vocab[i] for i in cols["added"][2] if i >= 0) == ["man", "sitting", "table"]
     assert list(cols["added"][3]) == [-1, -1, -1]
 
 
 def test_format_is_registered_with_headline_first():
-    assert FORMAT_METRICS["t2i"][0].name == "dist_bias"
-    assert metric_by_name("t2i", "miss_rate").direction == "lower"
-    out = evaluate(FORMAT_METRICS["t2i"], to_columns("t2i", cup_records()), ["d"] * 4, iters=50)
+    assert get_format("t2i").metrics[0].name == "dist_bias"
+    assert get_format("t2i").metric("miss_rate").direction == "lower"
+    out = evaluate(get_format("t2i").metrics, get_format("t2i").columns(cup_records()), ["d"] * 4, iters=50)
     assert out["metrics"]["dist_bias"]["value"] == pytest.approx(1.0)
-    assert metric_by_name("t2i", "dist_bias_full").direction == "info"  # depends on n: not ranked
+    assert get_format("t2i").metric("dist_bias_full").direction == "info"  # depends on n: not ranked
     assert out["groups"]["d"]["metrics"]["object_jsd"]["value"] is None
 
 
@@ -310,9 +311,9 @@ def t2i_parser():
 def recomputed(path: Path, task: str) -> dict:
     res = load_results(path)
     recs = [r["record"] for r in load_samples(path, res) if r["task"] == task]
-    cols = to_columns(res["tasks"][task]["format"], recs)
+    cols = get_format(res["tasks"][task]["format"]).columns(recs)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return {m.name: m(cols) for m in FORMAT_METRICS["t2i"]}
+        return {m.name: m(cols) for m in get_format("t2i").metrics}
 
 
 def test_score_command_on_identity_captions(tmp_path, capsys):
@@ -406,7 +407,7 @@ def test_score_rows_subsamples_b_d_and_records_m():
     full = entry["metrics"]["dist_bias_full"]
     assert full["ci"] is None and full["direction"] == "info"
     # what the gate checks: the registered metric recomputes the reported value from the samples
-    cols = to_columns("t2i", [r["record"] for r in rows])
+    cols = get_format("t2i").columns([r["record"] for r in rows])
     for name in ("dist_bias", "dist_bias_norm", "dist_bias_full", "jaccard_halluc"):
         assert M[name](cols) == pytest.approx(entry["metrics"][name]["value"], rel=1e-9), name
     # groups of 80 and 40 images: both at half the smaller size, so they compare and both subsample

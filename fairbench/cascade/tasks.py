@@ -5,7 +5,6 @@ Light on purpose (no torch): the task registry imports it to resolve ``--tasks c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from fairbench.errors import UserError
@@ -53,14 +52,6 @@ def read_cascade_rows(path: str | Path) -> list[dict]:
     return rows
 
 
-@dataclass
-class CascadeTaskSpec(TaskSpec):
-    @property
-    def chat(self) -> bool:
-        # prompts to an instruct model, generated with its chat template like the gen tasks
-        return True
-
-
 def cascade_task(name: str, lang: str = "en") -> TaskSpec:
     """TaskSpec of a built-in cascade task (``cascade_ads`` ...)."""
     if lang != "en":
@@ -69,4 +60,4 @@ def cascade_task(name: str, lang: str = "en") -> TaskSpec:
     path = cascade_data_file(kind)
     rows = read_cascade_rows(path)
     lm_name = f"fairbench_{name}"
-    return CascadeTaskSpec(name, "cascade", lang, path, lm_name, lm_name, rows, sha256_file(path))
+    return TaskSpec(name, "cascade", lang, path, lm_name, lm_name, rows, sha256_file(path))

@@ -127,7 +127,7 @@ def summarise(meta: dict, base_run: Path, controls: list[dict], status: str, roo
     moves by itself (format drift, fluency), leaving the content of the corpus.
     """
     from fairbench.api import Results
-    from fairbench.metrics import metric_by_name
+    from fairbench.formats import get_format
 
     level, seed = meta["level"], meta["seed"]
     base = Results.load(root / base_run)
@@ -146,7 +146,7 @@ def summarise(meta: dict, base_run: Path, controls: list[dict], status: str, roo
     arms = list(dict.fromkeys(c["arm"] for c in controls))
     for t in base.tasks:
         entry = base.data["tasks"][t]
-        metric = metric_by_name(entry["format"], entry["headline"])
+        metric = get_format(entry["format"]).metric(entry["headline"])
         per_arm = {}
         for arm in arms:
             points = sorted((r["tasks"][t] | {"dose": r["dose"]} for r in rows if r["arm"] == arm and t in r["tasks"]),

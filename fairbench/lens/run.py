@@ -20,8 +20,6 @@ from fairbench.errors import UserError
 from fairbench.lens.concepts import LENS_TASKS, Battery, load_battery, load_concepts
 from fairbench.lens.score import DEFAULT_BOOT, Lens, Space, percentile_ci, resolve_layer, score_triple, top_features
 
-BY = "refs"  # disaggregation key: the reference pair, e.g. "Brahmin|Dalit"
-
 
 def is_lens_task(name: str) -> bool:
     return name in LENS_TASKS or name == "lens"
@@ -69,13 +67,16 @@ def score_battery(battery: Battery, rows: list[dict], *, iters: int, seed: int, 
                   info: dict) -> dict:
     """The results-file task entry: metrics over triples (CI over triples, plus ``ci_concepts``
     over concept example sets), per reference pair, and per triple with concept-set CIs."""
-    from fairbench.metrics import FORMAT_METRICS, evaluate, to_columns
+    from fairbench.formats import get_format
+    from fairbench.metrics import evaluate
     from fairbench.runner import worst_group
 
-    metrics = FORMAT_METRICS["lens"]
-    cols = to_columns("lens", [r["record"] for r in rows])
-    # triples that share a target concept share its probe, so they resample together
-    scored = evaluate(metrics, cols, [r[BY] for r in rows], clusters=[r["record"]["target"] for r in rows],
+    fmt = get_format("lens")
+    metrics = fmt.metrics
+    cols = fmt.columns([r["record"] for r in rows])
+    # triples that share a target concept share its probe, so they resample together; broken
+    # down by reference pair (``refs``, "Brahmin|Dalit")
+    scored = evaluate(metrics, cols, [r[fmt.by] for r in rows], clusters=[r["record"]["target"] for r in rows],
                       iters=iters, seed=seed, level=level)
     for m in metrics:
         scored["metrics"][m.name]["ci_concepts"] = _ci_concepts(m, rows, boot, level)
@@ -99,7 +100,7 @@ def score_battery(battery: Battery, rows: list[dict], *, iters: int, seed: int, 
         "n": len(rows),
         "headline": metrics[0].name,
         "metrics": scored["metrics"],
-        "by": BY,
+        "by": fmt.by,
         "groups": scored["groups"],
         "triples": triples,
         "lens": info,

@@ -72,6 +72,13 @@ def qa_record(doc: dict, lls: list[float]) -> dict:
     }
 
 
+def qa_columns(records) -> Columns:
+    """Per-item QA records -> the columns the BBQ metrics read."""
+    cols = {k: np.array([r[k] for r in records], dtype=int) for k in ("pred", "label", "biased_idx", "unknown_idx")}
+    cols["ambig"] = np.array([bool(r["ambig"]) for r in records], dtype=bool)
+    return cols
+
+
 def _is_ambig(cols: Columns) -> np.ndarray:
     return cols["ambig"]
 

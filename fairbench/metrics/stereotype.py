@@ -108,6 +108,14 @@ def pair_record(ll_more: float, ll_less: float, cll_more: float | None = None,
     return rec
 
 
+def pairs_columns(records) -> Columns:
+    """Per-item pair records -> the columns the pairs metrics read. ``cll_*`` (the suffix
+    log-likelihoods) is None for a pair without a shared suffix or in a file from before they
+    existed; it becomes NaN, which the conditional metrics leave out."""
+    return {k: np.array([np.nan if r.get(k) is None else r[k] for r in records], dtype=float)
+            for k in ("ll_more", "ll_less", "cll_more", "cll_less")}
+
+
 def _pct_stereotype(cols: Columns) -> np.ndarray:
     """pct_stereotype in percent; 50 means no preference.
 

@@ -1,7 +1,7 @@
 """Per-image rows -> the results JSON task entry (docs/results-schema.md), as for lm-eval tasks.
 
 The rows are the samples file's lines (``{"task", "id", "group", "domain", "record"}``), so the
-gate and leaderboard recompute every metric from them with ``to_columns("t2i", ...)``.
+gate and leaderboard recompute every metric from them with ``get_format("t2i").columns(...)``.
 
 Every metric but B_D gets the shared item bootstrap (``evaluate``). B_D does not: resampling
 images with replacement duplicates some and drops others, which changes the set of distinct
@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from fairbench.metrics import FORMAT_METRICS, evaluate
+from fairbench.formats import get_format
+from fairbench.metrics import evaluate
 from fairbench.metrics.base import Columns, Metric
 from fairbench.metrics.t2i import (BD_IMAGES, FULL_SAMPLE, SUBSAMPLED, common_images, dist_bias_interval,
                                    dist_bias_metric, object_report, t2i_columns_vocab)
@@ -69,14 +70,14 @@ def score_rows(name: str, rows: list[dict], *, by: str, data: dict, iters: int =
     """
     if bd_images < 1:
         raise ValueError(f"bd_images must be at least 1, got {bd_images}")
-    metrics = FORMAT_METRICS["t2i"]
+    metrics = get_format("t2i").metrics
     own = {m.name: m for m in metrics if m.name in SUBSAMPLED or m.name in FULL_SAMPLE}
     for k, normalised in SUBSAMPLED.items():
         if bd_images != BD_IMAGES and k in own:
             own[k] = dist_bias_metric(bd_images, normalised=normalised)
     records = [r["record"] for r in rows]
     labels = [r[by] for r in rows]
-    cols, vocab = t2i_columns_vocab(records)  # what to_columns("t2i", records) gives, plus the names
+    cols, vocab = t2i_columns_vocab(records)  # what get_format("t2i").columns(records) gives, plus the names
     used = affordable_iters(cols, iters) if rows else iters
     if used < iters:
         print(f"warning: {name}: {len(rows)} items; bootstrap limited to {used} resamples to fit in memory",

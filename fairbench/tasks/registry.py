@@ -42,7 +42,9 @@ def _from_file(path: Path) -> TaskSpec:
         _check_cues(path, rows)
     stem = re.sub(r"[^A-Za-z0-9_]+", "_", path.stem).strip("_") or "file"
     lm_name = f"fairbench_file_{stem}"
-    config = load_yaml(TASK_DIR / f"_{fmt}_template")
+    from fairbench.formats import get_format
+
+    config = load_yaml(TASK_DIR / get_format(fmt).template)
     config.update(task=lm_name, dataset_kwargs={"fmt": fmt, "path": str(path.resolve())})
     return TaskSpec(stem, fmt, "en", path.resolve(), config, lm_name, rows, sha256_file(path))
 

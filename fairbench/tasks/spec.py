@@ -20,8 +20,11 @@ class TaskSpec:
 
     @property
     def chat(self) -> bool:
-        # generation tasks prompt an instruct model; scoring tasks mirror lm-eval's raw prompts
-        return self.fmt == "gen"
+        """Whether its prompts go through a chat template: generation and cascade prompts ask an
+        instruct model; scoring tasks mirror lm-eval's raw prompts (``Format.chat``)."""
+        from fairbench.formats import get_format
+
+        return get_format(self.fmt).chat
 
     @property
     def groups(self) -> list[str]:

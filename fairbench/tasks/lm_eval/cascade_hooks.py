@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fairbench.metrics import FORMAT_METRICS, to_columns
+from fairbench.formats import get_format
 from fairbench.metrics.cascade import PAYLOAD_ENV, cascade_record, detector, parse_payload
 
 
@@ -35,14 +35,14 @@ def prompt(doc: dict) -> str:
 
 def results(doc: dict, results: list) -> dict:
     record = cascade_record(results[0], detector(doc["kind"], doc["payload"] or None), target=doc["target"])
-    return {m.name: record for m in FORMAT_METRICS["cascade"]}
+    return {m.name: record for m in get_format("cascade").metrics}
 
 
 def _aggregation(name: str):
-    metric = next(m for m in FORMAT_METRICS["cascade"] if m.name == name)
+    metric = next(m for m in get_format("cascade").metrics if m.name == name)
 
     def agg(records: list[dict]) -> float:
-        return metric(to_columns("cascade", records))
+        return metric(get_format("cascade").columns(records))
 
     agg.__name__ = f"agg_{name}"
     return agg

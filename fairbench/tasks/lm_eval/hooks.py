@@ -14,7 +14,8 @@ from pathlib import Path
 from lm_eval.api.instance import Instance
 from lm_eval.api.task import ConfigurableTask
 
-from fairbench.metrics import FORMAT_METRICS, cond_split, gen_record, load_lexicon, pair_record, qa_record, to_columns
+from fairbench.formats import get_format
+from fairbench.metrics import cond_split, gen_record, load_lexicon, pair_record, qa_record
 from fairbench.tasks.paths import cue_groups_path, data_file, lexicon_path
 
 _QA_PROMPT = {"en": ("Q", "A"), "hi": ("प्रश्न", "उत्तर")}
@@ -92,7 +93,7 @@ def cue_families(axis: str | None) -> dict | None:
 
 
 def _per_metric(fmt: str, record: dict) -> dict:
-    return {m.name: record for m in FORMAT_METRICS[fmt]}
+    return {m.name: record for m in get_format(fmt).metrics}
 
 
 def pairs_results(doc: dict, results: list) -> dict:
@@ -125,10 +126,10 @@ def _cue_list(doc: dict) -> list[str] | None:
 
 
 def _aggregation(fmt: str, name: str):
-    metric = next(m for m in FORMAT_METRICS[fmt] if m.name == name)
+    metric = next(m for m in get_format(fmt).metrics if m.name == name)
 
     def agg(records: list[dict]) -> float:
-        return metric(to_columns(fmt, records))
+        return metric(get_format(fmt).columns(records))
 
     agg.__name__ = f"agg_{name}"
     return agg
