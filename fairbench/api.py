@@ -18,62 +18,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from fairbench.errors import UserError
-
-
-@dataclass(frozen=True)
-class Results:
-    """A run's results file (docs/results-schema.md) and where it is."""
-
-    path: Path
-    data: dict
-    main: bool = True  # False in the other processes of a multi-process run (rank 0 writes)
-
-    @classmethod
-    def load(cls, path: str | Path) -> "Results":
-        from fairbench.results import load_results
-
-        return cls(Path(path), load_results(path))
-
-    @property
-    def status(self) -> str:
-        return self.data["status"]
-
-    @property
-    def tasks(self) -> list[str]:
-        return list(self.data["tasks"])
-
-    @property
-    def samples_path(self) -> Path:
-        return self.path.parent / self.data["samples_file"]
-
-    def metric(self, task: str, name: str | None = None) -> dict:
-        """One metric's entry (value, ci, n, direction, ...); the task's headline by default."""
-        t = self._task(task)
-        name = name or t["headline"]
-        if name not in t["metrics"]:
-            raise KeyError(f"task {task!r} has no metric {name!r}; it has {list(t['metrics'])}")
-        return t["metrics"][name]
-
-    def value(self, task: str, name: str | None = None) -> float | None:
-        return self.metric(task, name)["value"]
-
-    def ci(self, task: str, name: str | None = None) -> list[float] | None:
-        return self.metric(task, name)["ci"]
-
-    def samples(self) -> list[dict]:
-        """The per-item rows (the samples file)."""
-        from fairbench.results import load_samples
-
-        return load_samples(self.path, self.data)
-
-    def _task(self, task: str) -> dict:
-        if task not in self.data["tasks"]:
-            raise KeyError(f"no task {task!r} in {self.path}; it has {self.tasks}")
-        return self.data["tasks"][task]
+from fairbench.results import Results  # noqa: F401 (the API's return type: fairbench.Results)
 
 
 def evaluate(

@@ -128,9 +128,9 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from fairbench.report import format_results
-    from fairbench.results import load_results
+    from fairbench.results import Results
 
-    print(format_results(load_results(args.results)))
+    print(format_results(Results.load(args.results).data))
     return 0
 
 

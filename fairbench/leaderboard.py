@@ -22,7 +22,7 @@ from pathlib import Path
 
 from fairbench.errors import UserError
 from fairbench.metrics.base import badness, direction_text, format_value
-from fairbench.results import load_results
+from fairbench.results import Results
 
 # settings that do not change what a run measures; runs differing only in these are merged
 IGNORED_SETTINGS = ("device", "batch_size")
@@ -122,14 +122,7 @@ def _collect(paths: list[str]) -> list[Run]:
         raise UserError("no results files given (pass results/*.json or a folder)")
     runs = []
     for f in dict.fromkeys(files):
-        res = load_results(f)
-        if not isinstance(res["tasks"], dict) or not isinstance(res["model"], dict) or not isinstance(res["settings"], dict):
-            raise UserError(f"{f}: 'model', 'settings' and 'tasks' must be mappings")
-        if "sha256" not in res["model"]:
-            raise UserError(f"{f}: model has no sha256")
-        for name, task in res["tasks"].items():
-            if not isinstance(task, dict) or not isinstance(task.get("metrics"), dict) or task.get("headline") not in task["metrics"]:
-                raise UserError(f"{f}: task {name!r} has no headline metric")
+        res = Results.load(f).data  # checked: mappings, model sha256, a headline per task
         # a task in another language is another column (caste_pairs (hi)), not another data
         # version of the English one
         res["tasks"] = {_column_key(name, task, res): task for name, task in res["tasks"].items()}
@@ -144,9 +137,7 @@ def _column_key(name: str, task: dict, res: dict) -> str:
 
 def _row_for(run: Run) -> Row:
     res = run.res
-    mit = res.get("mitigation")
-    if mit is not None and not isinstance(mit, dict):
-        raise UserError(f"{run.path}: 'mitigation' must be null or a mapping")
+    mit = res.get("mitigation")  # null or a mapping (checked by the reader)
     model = res["model"]
     settings = {k: v for k, v in res["settings"].items() if k not in IGNORED_SETTINGS}
     return Row(model=str(model.get("name") or model.get("spec") or "?"), model_sha=str(model["sha256"]),

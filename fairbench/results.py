@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -87,7 +88,9 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
 
 
 def load_results(path: str | Path) -> dict:
-    """Read and check a results JSON; bad files are a UserError naming what is wrong."""
+    """Read and check a results JSON: the one reader under ``show``, the gate, the leaderboard
+    and ``Results.load``. Bad files are a UserError naming what is wrong, so no consumer needs
+    checks of its own for the structure every results file has."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such results file")
@@ -102,7 +105,108 @@ def load_results(path: str | Path) -> dict:
     for key in ("model", "tasks", "settings"):
         if key not in data:
             raise UserError(f"{path}: results file lacks {key!r}")
+        if not isinstance(data[key], dict):
+            raise UserError(f"{path}: {key!r} must be a mapping")
+    if "sha256" not in data["model"]:
+        raise UserError(f"{path}: model has no sha256")
+    mit = data.get("mitigation")
+    if mit is not None and not isinstance(mit, dict):
+        raise UserError(f"{path}: 'mitigation' must be null or a mapping")
+    for name, task in data["tasks"].items():
+        if not isinstance(task, dict) or not isinstance(task.get("metrics"), dict) \
+                or task.get("headline") not in task["metrics"]:
+            raise UserError(f"{path}: task {name!r} has no metrics or no headline metric")
+        if not isinstance(task.get("format"), str):
+            raise UserError(f"{path}: task {name!r} has no format")
     return data
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """One task's entry of a results file, typed (the dict is ``raw``)."""
+
+    name: str
+    format: str
+    headline: str
+    metrics: dict[str, dict]  # metric name -> value, ci, n, direction, ...
+    groups: dict[str, dict]  # group -> {"n", "metrics"}
+    n: int | None
+    data: dict  # the task data's path, sha256, n_rows, lang
+    raw: dict
+
+    @property
+    def lang(self) -> str:
+        return self.data.get("lang") or "en"
+
+    def metric(self, name: str | None = None) -> dict:
+        """One metric's entry; the headline by default."""
+        name = name or self.headline
+        if name not in self.metrics:
+            raise KeyError(f"task {self.name!r} has no metric {name!r}; it has {list(self.metrics)}")
+        return self.metrics[name]
+
+
+@dataclass(frozen=True)
+class Results:
+    """A run's results file (docs/results-schema.md) and where it is: what ``fairbench.evaluate``
+    returns and what ``Results.load`` reads back (through ``load_results``)."""
+
+    path: Path
+    data: dict
+    main: bool = True  # False in the other processes of a multi-process run (rank 0 writes)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Results":
+        return cls(Path(path), load_results(path))
+
+    @property
+    def status(self) -> str:
+        return self.data.get("status") or "unknown"
+
+    @property
+    def complete(self) -> bool:
+        return self.status == "complete"
+
+    @property
+    def tasks(self) -> list[str]:
+        return list(self.data["tasks"])
+
+    @property
+    def model(self) -> dict:
+        return self.data["model"]
+
+    @property
+    def settings(self) -> dict:
+        return self.data["settings"]
+
+    @property
+    def mitigation(self) -> dict | None:
+        return self.data.get("mitigation")
+
+    @property
+    def samples_path(self) -> Path:
+        return self.path.parent / self.data["samples_file"]
+
+    def task(self, name: str) -> TaskResult:
+        if name not in self.data["tasks"]:
+            raise KeyError(f"no task {name!r} in {self.path}; it has {self.tasks}")
+        t = self.data["tasks"][name]
+        return TaskResult(name=name, format=t["format"], headline=t["headline"], metrics=t["metrics"],
+                          groups=t.get("groups") or {}, n=t.get("n"), data=t.get("data") or {}, raw=t)
+
+    def metric(self, task: str, name: str | None = None) -> dict:
+        """One metric's entry (value, ci, n, direction, ...); the task's headline by default."""
+        return self.task(task).metric(name)
+
+    def value(self, task: str, name: str | None = None) -> float | None:
+        return self.metric(task, name)["value"]
+
+    def ci(self, task: str, name: str | None = None) -> list[float] | None:
+        return self.metric(task, name)["ci"]
+
+    def samples(self) -> list[dict]:
+        """The per-item rows (the samples file)."""
+        return load_samples(self.path, self.data)
 
 
 def load_samples(results_path: str | Path, results: dict) -> list[dict]:

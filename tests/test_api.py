@@ -21,6 +21,42 @@ def test_evaluate_writes_the_run_and_reads_back(tmp_path, tiny_model_dir, fixtur
         res.metric("qa")
 
 
+def test_results_give_a_typed_view_of_each_task(tmp_path, tiny_model_dir, fixtures):
+    res = fairbench.evaluate(str(tiny_model_dir), str(fixtures / "pairs.csv"), output=tmp_path / "o",
+                             batch_size=4, bootstrap_iters=100, seed=7)
+    t = res.task("pairs")
+    raw = res.data["tasks"]["pairs"]
+    assert (t.format, t.headline, t.n, t.lang) == ("pairs", "pct_stereotype_cond", 8, "en")
+    assert t.metric() is raw["metrics"]["pct_stereotype_cond"] and t.groups == raw["groups"]
+    assert res.complete and res.model["sha256"] == res.data["model"]["sha256"] and res.mitigation is None
+
+
+def _write(path, data):
+    import json
+
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.update(tasks=[]), "'tasks' must be a mapping"),
+    (lambda d: d["model"].pop("sha256"), "model has no sha256"),
+    (lambda d: d.update(mitigation="ambedkar"), "'mitigation' must be null or a mapping"),
+    (lambda d: d["tasks"]["pairs"].update(headline="nope"), "task 'pairs' has no metrics or no headline"),
+    (lambda d: d["tasks"]["pairs"].pop("format"), "task 'pairs' has no format"),
+    (lambda d: d.update(schema_version=99), "schema_version 99 is not supported"),
+])
+def test_the_one_reader_rejects_broken_results_files(tmp_path, change, message):
+    data = {"schema_version": 1, "status": "complete", "model": {"name": "m", "sha256": "0" * 64},
+            "settings": {}, "mitigation": None,
+            "tasks": {"pairs": {"format": "pairs", "headline": "pct_stereotype_cond",
+                                "metrics": {"pct_stereotype_cond": {"value": 50.0, "ci": [40.0, 60.0]}}}}}
+    assert fairbench.Results.load(_write(tmp_path / "ok.json", data)).task("pairs").format == "pairs"
+    change(data)
+    with pytest.raises(UserError, match=message):
+        fairbench.Results.load(_write(tmp_path / "bad.json", data))
+
+
 def test_cli_run_is_evaluate(tmp_path, tiny_model_dir, fixtures):
     from fairbench.cli import main
 
