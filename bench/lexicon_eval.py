@@ -25,12 +25,12 @@ def main(argv=None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("labelled", nargs="?", default=str(data_dir() / "lexicon_eval" / "labelled.jsonl"))
-    ap.add_argument("--split", default=None, help="dev, test or test2 (default: all, and each)")
+    ap.add_argument("--split", default=None, help="dev, test, test2, test3 or test4 (default: all, and each present)")
     ap.add_argument("--json")
     args = ap.parse_args(argv)
     rows = [json.loads(l) for l in Path(args.labelled).read_text(encoding="utf-8").splitlines() if l.strip()]
     lex = load_lexicon(lexicon_path())
-    splits = [args.split] if args.split else [None, "dev", "test", "test2"]
+    splits = [args.split] if args.split else [None, *dict.fromkeys(r.get("split") for r in rows)]
     out = []
 
     def fmt(k, n):
