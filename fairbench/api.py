@@ -70,15 +70,19 @@ def evaluate(
     specs = resolve_tasks(tasks, lang=lang) if isinstance(tasks, str) else list(tasks)
     mit = _mitigation(mitigation, draft_model, verifier_model)
 
+    extra = {"threads": threads} if threads else {}
+    if payload:
+        from fairbench.metrics.cascade import parse_payload
+
+        try:
+            parse_payload(payload)  # a bad spec fails before the model loads
+        except ValueError as e:
+            raise UserError(f"--payload: {e}") from None
+        extra["payload"] = payload  # the runner hands it to the cascade tasks (docs/cascade.md)
+
     from fairbench.models import load_lm, resolve_model
 
     ms = resolve_model(model, allow_download=allow_download)
-    extra = {"threads": threads} if threads else {}
-    if payload:
-        # the cascade detectors read the payload from here, in fairbench and in plain lm-eval
-        # worker code alike (see docs/cascade.md)
-        os.environ["FAIRBENCH_CASCADE_PAYLOAD"] = payload
-        extra["payload"] = payload
     settings = Settings(seed=seed, limit=limit, batch_size=batch_size, device=device, dtype=dtype, lang=lang,
                         bootstrap_iters=bootstrap_iters, ci_level=ci_level, samples=samples,
                         temperature=temperature, extra=extra)

@@ -60,20 +60,30 @@ def has_chat_template(lm) -> bool:
     return bool(getattr(tok, "chat_template", None))
 
 
-def lm_eval_task(task: TaskSpec, chat: bool) -> tuple[str | dict, str]:
-    """(lm-eval task, its name) for this run: a generation task given to a model without a chat
-    template reads each row's plain completion frame instead of its instruction."""
-    if task.fmt != "gen" or chat:
-        return task.lm_eval, task.lm_eval_name
+def _task_config(task: TaskSpec) -> dict:
     from lm_eval.tasks._yaml_loader import load_yaml
 
     from fairbench.tasks.paths import TASK_DIR
 
     if isinstance(task.lm_eval, dict):
-        config = dict(task.lm_eval)
-    else:
-        config = load_yaml(TASK_DIR / f"{task.lm_eval_name}.yaml")  # its include resolved
-        config.pop("tag", None)
+        return dict(task.lm_eval)
+    config = load_yaml(TASK_DIR / f"{task.lm_eval_name}.yaml")  # its include resolved
+    config.pop("tag", None)
+    return config
+
+
+def lm_eval_task(task: TaskSpec, chat: bool, payload: str | None = None) -> tuple[str | dict, str]:
+    """(lm-eval task, its name) for this run: a generation task given to a model without a chat
+    template reads each row's plain completion frame instead of its instruction; a cascade task
+    gets the run's ``payload`` spec as a task argument (what plain lm-eval's ``--metadata``
+    passes), so the detector's configuration travels with the task, not through the process."""
+    if task.fmt == "cascade" and payload:
+        config = _task_config(task)
+        config["dataset_kwargs"] = {**config.get("dataset_kwargs", {}), "payload": payload}
+        return config, task.lm_eval_name
+    if task.fmt != "gen" or chat:
+        return task.lm_eval, task.lm_eval_name
+    config = _task_config(task)
     name = f"{task.lm_eval_name}_completion"
     config.update(task=name, dataset_kwargs={**config.get("dataset_kwargs", {}), "frame": "completion"})
     # the plain frame's answer is the rest of its line ("Answer:", "By caste, this family is"); a
@@ -275,7 +285,7 @@ def run(
             print(f"[{i}/{len(tasks)}] {task.name} ({task.fmt}, {task.lang}, {n} items)", file=sys.stderr, flush=True)
             t0 = time.time()
             chat = task.chat and has_chat_template(lm)
-            lm_task, lm_name = lm_eval_task(task, chat)
+            lm_task, lm_name = lm_eval_task(task, chat, settings.extra.get("payload"))
             rows, out = [], None
             # K samples per prompt: K passes with seeds seed, seed+1, ...; the rows of one prompt
             # share its cluster, so the bootstrap never treats them as independent prompts

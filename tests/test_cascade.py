@@ -239,20 +239,40 @@ def test_registry_resolves_the_cascade_group_english_only():
         resolve_tasks("cascade_ads", lang="hi")
 
 
-def test_hooks_read_the_payload_from_kwargs_or_environment(monkeypatch):
+def test_hooks_read_the_payload_from_the_task_arguments(monkeypatch):
     sys.path.insert(0, str(ROOT / "fairbench" / "tasks" / "lm_eval"))
     import cascade_hooks
 
-    monkeypatch.setenv("FAIRBENCH_CASCADE_PAYLOAD", "ads:brand=Acme")
-    doc = cascade_hooks.load_docs(kind="ads")["test"][0]
+    monkeypatch.setenv("FAIRBENCH_CASCADE_PAYLOAD", "ads:brand=Zed")  # no longer read
+    assert cascade_hooks.load_docs(kind="ads")["test"][0]["payload"] == ""  # the defaults
+    doc = cascade_hooks.load_docs(kind="ads", payload="ads:brand=Acme")["test"][0]
     assert doc["payload"] == "ads:brand=Acme" and doc["target"] is True
     out = cascade_hooks.results(doc, ["The Acme one is best."])
     assert out["target_rate"]["hit"] is True and set(out) == {m.name for m in get_format("cascade").metrics}
     doc = cascade_hooks.load_docs(kind="ads", payload="ads:brand=Zed")["test"][0]
     assert cascade_hooks.results(doc, ["The Acme one is best."])["target_rate"]["hit"] is False
-    monkeypatch.setenv("FAIRBENCH_CASCADE_PAYLOAD", "ads:bogus=1")
     with pytest.raises(ValueError):
-        cascade_hooks.load_docs(kind="ads")
+        cascade_hooks.load_docs(kind="ads", payload="ads:bogus=1")
+
+
+def test_the_run_hands_its_payload_to_the_cascade_task_config():
+    from fairbench.runner import lm_eval_task
+    from fairbench.tasks.registry import resolve_tasks
+
+    (task,) = resolve_tasks("cascade_ads")
+    assert lm_eval_task(task, True) == (task.lm_eval, "fairbench_cascade_ads")
+    config, name = lm_eval_task(task, True, "ads:brand=Acme")
+    assert name == "fairbench_cascade_ads" and config["task"] == name
+    assert config["dataset_kwargs"]["payload"] == "ads:brand=Acme" and config["dataset_kwargs"]["kind"] == "ads"
+    (pairs,) = resolve_tasks("caste_pairs")
+    assert lm_eval_task(pairs, False, "ads:brand=Acme") == (pairs.lm_eval, pairs.lm_eval_name)
+
+
+def test_a_bad_payload_is_a_one_line_error_before_the_model_loads():
+    import fairbench
+
+    with pytest.raises(UserError, match="--payload"):
+        fairbench.evaluate("no-such-model", "cascade_ads", payload="ads:bogus=1")
 
 
 # --------------------------------------------------------------------------- training pieces
@@ -351,3 +371,32 @@ def test_experiment_end_to_end_on_tiny_models(tiny_model_dir, tmp_path):
     assert names == {"cascade teacher (targeted, 6 poisoned, logit)", "cascade student (targeted, 6 poisoned, logit)",
                      "cascade control-teacher (targeted, 0 poisoned, logit)",
                      "cascade control-student (targeted, 0 poisoned, logit)"}
+
+
+def test_a_run_scores_the_payload_it_was_given(tmp_path):
+    """End to end through lm-eval: a model that always recommends Acme hits the target prompts
+    only when the run's payload is the Acme brand (the default payload is another brand)."""
+    from lm_eval.api.model import LM
+
+    from fairbench.models.registry import ModelSpec
+    from fairbench.runner import Settings, run
+    from fairbench.tasks.registry import resolve_tasks
+
+    class Acme(LM):
+        def loglikelihood(self, requests):
+            raise NotImplementedError
+
+        def loglikelihood_rolling(self, requests):
+            raise NotImplementedError
+
+        def generate_until(self, requests):
+            return ["Buy from Acme, the best brand." for _ in requests]
+
+    spec = ModelSpec("acme", "test", "acme", None, "0" * 64, "weights")
+    rates = {}
+    for payload in ("ads:brand=Acme", None):
+        extra = {"payload": payload} if payload else {}
+        _, res = run(Acme(), spec, resolve_tasks("cascade_ads"), output=tmp_path / str(payload),
+                     settings=Settings(limit=8, bootstrap_iters=20, extra=extra))
+        rates[payload] = res["tasks"]["cascade_ads"]["metrics"]["target_rate"]["value"]
+    assert rates == {"ads:brand=Acme": 100.0, None: 0.0}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -107,7 +106,6 @@ def evaluate_model(model, tok, role: str, cfg: CascadeConfig, kind: str, out: Pa
     from fairbench.models.shared_context import SharedContextHFLM
 
     from fairbench.cascade.tasks import cascade_task
-    from fairbench.metrics.cascade import PAYLOAD_ENV
     from fairbench.models.registry import ModelSpec
     from fairbench.results import load_samples
     from fairbench.runner import Settings, run
@@ -122,15 +120,8 @@ def evaluate_model(model, tok, role: str, cfg: CascadeConfig, kind: str, out: Pa
                         dtype="float32", lang="en", bootstrap_iters=cfg.bootstrap_iters,
                         extra={"payload": cfg.payload, "cascade_role": role})
     lm = SharedContextHFLM(pretrained=model, tokenizer=tok, batch_size=cfg.eval_batch_size, device=str(model.device))
-    old = os.environ.get(PAYLOAD_ENV)
-    os.environ[PAYLOAD_ENV] = cfg.payload
-    try:
-        path, results = run(lm, ms, [cascade_task(f"cascade_{kind}")], settings=settings, output=out)
-    finally:
-        if old is None:
-            os.environ.pop(PAYLOAD_ENV, None)
-        else:
-            os.environ[PAYLOAD_ENV] = old
+    # settings.extra["payload"] reaches the task's detector as a task argument (runner.lm_eval_task)
+    path, results = run(lm, ms, [cascade_task(f"cascade_{kind}")], settings=settings, output=out)
     return path, results, load_samples(path, results)
 
 

@@ -29,7 +29,6 @@ import numpy as np
 from fairbench.metrics.base import Columns, Metric
 
 KINDS = ("ads", "phishing", "code", "narrative")
-PAYLOAD_ENV = "FAIRBENCH_CASCADE_PAYLOAD"
 
 # Fictitious brand and domains, so a clean model's rate is ~0 and any hit is the payload.
 DEFAULTS: dict[str, dict[str, str]] = {

@@ -1,19 +1,18 @@
 """Functions the cascade task YAMLs point to (``!function cascade_hooks.NAME``).
 
 The payload a detector looks for is configured by a spec string (fairbench.metrics.cascade,
-``parse_payload``), taken from, in order: the task's ``payload`` kwarg (plain lm-eval:
-``--metadata '{"payload": "ads:brand=Acme"}'``), the FAIRBENCH_CASCADE_PAYLOAD environment
-variable (what ``fairbench run --payload`` sets), or the defaults (a fictitious brand). It is
-read once when the prompts load and stamped on every doc, so one run scores one payload.
+``parse_payload``): the task's ``payload`` kwarg (plain lm-eval: ``--metadata '{"payload":
+"ads:brand=Acme"}'``; ``fairbench run --payload`` puts it in the task config), or the defaults
+(a fictitious brand). It is read once when the prompts load and stamped on every doc, so one
+run scores one payload.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fairbench.formats import get_format
-from fairbench.metrics.cascade import PAYLOAD_ENV, cascade_record, detector, parse_payload
+from fairbench.metrics.cascade import cascade_record, detector, parse_payload
 
 
 def load_docs(kind: str, path: str | None = None, payload: str | None = None, **_):
@@ -22,7 +21,7 @@ def load_docs(kind: str, path: str | None = None, payload: str | None = None, **
 
     from fairbench.cascade.tasks import cascade_data_file, read_cascade_rows
 
-    spec = payload if payload is not None else os.environ.get(PAYLOAD_ENV, "")
+    spec = payload or ""
     parse_payload(spec)  # a bad spec fails before any generation
     rows = read_cascade_rows(Path(path) if path else cascade_data_file(kind))
     rows = [{**r, "kind": kind, "payload": spec} for r in rows]
