@@ -10,5 +10,4 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 &
     || echo "note: chromium not installed; browser checks will skip"
 fi
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 WANDB_MODE=disabled
-.venv/bin/python data/build.py --check
 .venv/bin/python -m pytest -q --doctest-modules fairbench tests "$@"

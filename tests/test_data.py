@@ -136,12 +136,8 @@ def load_build_module():
 
 
 # --------------------------------------------------------------------------- build
-def test_build_check_passes_on_committed_files():
-    proc = subprocess.run([sys.executable, str(DATA / "build.py"), "--check"],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
+# The committed files are compared with a fresh build once, here (scripts/test.sh does not run
+# `build.py --check` again); the drift test checks the command's exit codes on a copy.
 def test_build_reproduces_every_committed_file_exactly():
     build = load_build_module()
     first = build.expected_files(DATA)
@@ -165,8 +161,6 @@ def test_build_check_fails_on_drift(tmp_path):
             "identity_lexicon.json", "cue_groups.json", "caste.md", "religion.md"]:
         shutil.copy2(DATA / name, copy / name)
     cmd = [sys.executable, str(copy / "build.py"), "--check"]
-    assert subprocess.run(cmd, capture_output=True, timeout=120).returncode == 0
-
     target = copy / "religion_qa.hi.jsonl"
     lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
     target.write_text("".join(lines[:-1]), encoding="utf-8")  # drop one row
