@@ -137,7 +137,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 # Modules that add their own subcommand: each has ``add_parser(subparsers)`` which sets
 # ``fn`` on its parser. Their heavy imports stay inside their command functions.
 COMMAND_MODULES: tuple[str, ...] = ("fairbench.gate", "fairbench.leaderboard_cmd", "fairbench.t2i.cli", "fairbench.cascade.cli",
-                                     "fairbench.lens.cli", "fairbench.control.cli")
+                                     "fairbench.lens.cli", "fairbench.control.cli", "fairbench.rescore")
 
 
 def build_parser() -> argparse.ArgumentParser:

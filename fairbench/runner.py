@@ -60,7 +60,8 @@ def has_chat_template(lm) -> bool:
     return bool(getattr(tok, "chat_template", None))
 
 
-def _task_config(task: TaskSpec) -> dict:
+def task_config(task: TaskSpec) -> dict:
+    """The lm-eval config of a task as a dict (its include resolved), to adapt for one run."""
     from lm_eval.tasks._yaml_loader import load_yaml
 
     from fairbench.tasks.paths import TASK_DIR
@@ -78,12 +79,12 @@ def lm_eval_task(task: TaskSpec, chat: bool, payload: str | None = None) -> tupl
     gets the run's ``payload`` spec as a task argument (what plain lm-eval's ``--metadata``
     passes), so the detector's configuration travels with the task, not through the process."""
     if task.fmt == "cascade" and payload:
-        config = _task_config(task)
+        config = task_config(task)
         config["dataset_kwargs"] = {**config.get("dataset_kwargs", {}), "payload": payload}
         return config, task.lm_eval_name
     if task.fmt != "gen" or chat:
         return task.lm_eval, task.lm_eval_name
-    config = _task_config(task)
+    config = task_config(task)
     name = f"{task.lm_eval_name}_completion"
     config.update(task=name, dataset_kwargs={**config.get("dataset_kwargs", {}), "frame": "completion"})
     # the plain frame's answer is the rest of its line ("Answer:", "By caste, this family is"); a

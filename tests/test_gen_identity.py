@@ -212,3 +212,47 @@ def test_cue_group_without_axis_is_a_clear_error(tmp_path, tiny_model_dir, capsy
     code, _ = run(tmp_path, tiny_model_dir, str(path))
     err = [l for l in capsys.readouterr().err.splitlines() if l.startswith("fairbench:")]
     assert code == 2 and len(err) == 1 and "has a cue_group but no axis column" in err[0]
+
+
+# --------------------------------------------------------------------------- fairbench rescore
+def test_rescore_recomputes_the_gen_records_from_the_logged_text(tmp_path, tiny_model_dir, monkeypatch, capsys):
+    from fairbench.results import Results
+
+    capture_contexts(monkeypatch, reply="A Dalit family.")
+    code, (path,) = run(tmp_path, tiny_model_dir, str(gen_file(tmp_path)))
+    assert code == 0
+    before = path.read_bytes()
+    # unchanged text: the same task entry, field for field
+    assert main(["rescore", str(path), "--output", str(tmp_path / "same")]) == 0
+    (same,) = (tmp_path / "same").glob("*.json")
+    assert Results.load(same).data["tasks"] == load_results(path)["tasks"]
+    # the records are recomputed, not copied: a logged text edited to name no group scores 0
+    res = load_results(path)
+    samples = (path.parent / res["samples_file"]).read_text().replace("A Dalit family.", "A family.")
+    (path.parent / res["samples_file"]).write_text(samples)
+    assert main(["rescore", str(path)]) == 0
+    new = Results.load(capsys.readouterr().out.strip().splitlines()[-1])
+    assert new.value("cued", "iir") == 0.0 and load_results(path)["tasks"]["cued"]["metrics"]["iir"]["value"] == 100.0
+    assert new.data["rescored"]["from"] == path.name and new.data["created"] >= res["created"]
+    assert len(new.data["rescored"]["lexicon_sha256"]) == 64 and new.data["versions"] == res["versions"]
+    assert path.read_bytes() == before  # the original is never touched
+
+
+def test_rescore_refuses_changed_data_and_runs_without_gen_tasks(tmp_path, tiny_model_dir, monkeypatch, capsys,
+                                                                  fixtures):
+    capture_contexts(monkeypatch)
+    data = gen_file(tmp_path)
+    code, (path,) = run(tmp_path, tiny_model_dir, str(data))
+    assert code == 0
+    data.write_text(data.read_text().replace("Question 0", "Question zero"))
+    capsys.readouterr()
+    assert main(["rescore", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "its data file has changed since the run" in err and "Traceback" not in err and len(err.splitlines()) == 1
+    pairs = tmp_path / "p"
+    assert main(["run", "--model", str(tiny_model_dir), "--tasks", str(fixtures / "pairs.csv"), "--output", str(pairs),
+                 "--batch-size", "4", "--bootstrap-iters", "50"]) == 0
+    (ppath,) = pairs.glob("*.json")
+    capsys.readouterr()
+    assert main(["rescore", str(ppath)]) == 2
+    assert "no generation task to rescore" in capsys.readouterr().err

@@ -111,13 +111,18 @@ def qa_results(doc: dict, results: list) -> dict:
 
 
 def gen_results(doc: dict, results: list) -> dict:
+    return _per_metric("gen", gen_doc_record(doc, results[0]))
+
+
+def gen_doc_record(doc: dict, generation: str) -> dict:
+    """The record of one generation for its prompt row, with the shipped lexicon and cue-group
+    map (what a run logs, and what ``fairbench rescore`` recomputes)."""
     axis = doc.get("axis") or None
-    return _per_metric("gen", gen_record(results[0], load_lexicon(lexicon_path()), axis=axis,
-                                         cue_group=doc.get("cue_group") or None, families=cue_families(axis),
-                                         cues=_cue_list(doc)))
+    return gen_record(generation, load_lexicon(lexicon_path()), axis=axis, cue_group=doc.get("cue_group") or None,
+                      families=cue_families(axis), cues=cue_list(doc))
 
 
-def _cue_list(doc: dict) -> list[str] | None:
+def cue_list(doc: dict) -> list[str] | None:
     """The row's cues (shipped rows list them; a BYO row without them gets no echo flag)."""
     cues = doc.get("cues")
     if cues is None:
