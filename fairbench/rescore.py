@@ -58,8 +58,7 @@ def rescore(path: str | Path, output: str | Path | None = None):
     rows = old.samples()
     known = {k: v for k, v in old.settings.items() if k in Settings.__dataclass_fields__ and k != "extra"}
     settings = Settings(**known)
-    data = {k: v for k, v in old.data.items()}
-    data["tasks"] = dict(old.data["tasks"])
+    data = dict(old.data, tasks=dict(old.data["tasks"]))
     for name in gen:
         spec = _task_spec(name, old.data["tasks"][name], str(path))
         # the rows as the run's lm-eval task saw them (its axis, cue groups, cues)

@@ -24,6 +24,7 @@ from fairbench.results import SCHEMA_VERSION, create_json, versions, write_json,
 from fairbench.tasks.registry import TaskSpec
 from fairbench.tasks.sample import stratified
 
+
 def breakdown_key(task: TaskSpec) -> str:
     """The key a task's results are broken down by: its format's (``Format.by``), except a
     generation file without cue groups, which has only its domains."""
