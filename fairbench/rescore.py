@@ -43,7 +43,7 @@ def _task_spec(name: str, entry: dict, label: str):
 
 def rescore(path: str | Path, output: str | Path | None = None):
     """Rescore the gen tasks of the run at ``path``; returns the new ``Results``."""
-    from fairbench.results import Results, create_json, versions, write_jsonl
+    from fairbench.results import Results, RunWriter, versions
     from fairbench.runner import Settings, score_task, task_config
     from fairbench.tasks.datafile import sha256_file
     from fairbench.tasks.lm_eval.hooks import gen_doc_record, load_docs
@@ -77,27 +77,20 @@ def rescore(path: str | Path, output: str | Path | None = None):
         data["tasks"][name] = entry
         print(f"{name}: {entry['headline']} {old.value(name):.1f} -> {entry['metrics'][entry['headline']]['value']:.1f}",
               file=sys.stderr)
-    stamp = datetime.now(timezone.utc)
     out_dir = Path(output) if output is not None else old.path.parent
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"--output {out_dir} is a file, not a folder")
-    data["created"] = stamp.isoformat(timespec="seconds")
-    data["rescored"] = {"from": old.path.name, "from_run_id": old.data.get("run_id"), "tasks": gen,
-                        "at": data["created"], "lexicon_sha256": sha256_file(lexicon_path()),
-                        "versions": versions()}  # "versions" stays the run's own
-    base = f"{old.data.get('run_id') or old.path.stem}_rescored-{stamp:%Y%m%d-%H%M%S}"
-    for k in range(1, 1000):
-        run_id = base if k == 1 else f"{base}-{k}"
-        results_path, samples_path = out_dir / f"{run_id}.json", out_dir / f"{run_id}.samples.jsonl"
-        data |= {"run_id": run_id, "samples_file": samples_path.name}
-        if samples_path.exists():
-            continue
-        # the samples first: a results file never points at a samples file that is not there
-        write_jsonl(samples_path, rows)
-        if create_json(results_path, data):
-            return Results(results_path, data)
-        samples_path.unlink()
-    raise UserError(f"{out_dir}: no free run id for {base}")
+    stamp = datetime.now(timezone.utc)
+    rescored = {"from": old.path.name, "from_run_id": old.data.get("run_id"), "tasks": gen,
+                "at": stamp.isoformat(timespec="seconds"), "lexicon_sha256": sha256_file(lexicon_path()),
+                "versions": versions()}  # the top-level "versions" stay the run's own
+    # everything but the gen entries, the run id and the creation time is the old run's
+    header = {k: v for k, v in data.items()
+              if k not in ("status", "run_id", "created", "samples_file", "tasks", "wall_time_s")}
+    writer = RunWriter(out_dir, stem=f"{old.data.get('run_id') or old.path.stem}_rescored-{stamp:%Y%m%d-%H%M%S}",
+                       model=old.model, settings=old.settings,
+                       header=header | {"created": rescored["at"], "rescored": rescored})
+    for name, entry in data["tasks"].items():
+        writer.add_task(name, entry, [r for r in rows if r.get("task") == name])
+    return writer.finish(wall_time_s=old.data.get("wall_time_s"))  # how long the run took, not the rescoring
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:

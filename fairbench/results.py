@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import tempfile
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
@@ -85,6 +88,101 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     _atomic_write(path, write)
+
+
+def run_stem(label: str, stamp) -> str:
+    """``{label slug}_{YYYYmmdd-HHMMSS}``: what a run's files are named by."""
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", label).strip("-")[:60] or "model"
+    return f"{slug}_{stamp:%Y%m%d-%H%M%S}"
+
+
+class RunWriter:
+    """One run's results and samples files, from its first line to its status.
+
+    Every command that makes a results file (run, lens, t2i, rescore) writes through this, so
+    they share one set of rules: the run id is unique in the output folder (two runs started in
+    the same second get ``-2``, ``-3``, ...) and is claimed by creating the results file
+    exclusively, so no run ever overwrites another's; the header (schema, status, versions, model,
+    settings) is the same for all; each ``add_task`` rewrites both files atomically, so an
+    interrupted run keeps every finished task; ``finish`` marks the run complete.
+
+    ``main=False`` (the other processes of a multi-process run) writes nothing.
+    """
+
+    def __init__(self, output: str | Path, label: str | None = None, *, model: dict, settings: dict,
+                 mitigation: dict | None = None, extra_versions: dict | None = None, stem: str | None = None,
+                 header: dict | None = None, main: bool = True):
+        self.output = Path(output)
+        if self.output.exists() and not self.output.is_dir():
+            raise UserError(f"--output {self.output} is a file, not a folder")
+        self.main = main
+        self.started = time.time()
+        stamp = datetime.now(timezone.utc)
+        base = stem or run_stem(label or model.get("spec") or "model", stamp)
+        self.data = {
+            "schema_version": SCHEMA_VERSION,
+            "status": "incomplete",
+            "run_id": base,
+            "created": stamp.isoformat(timespec="seconds"),
+            "wall_time_s": 0.0,
+            "versions": versions() | (extra_versions or {}),
+            "model": model,
+            "mitigation": mitigation,
+            "settings": settings,
+            "samples_file": None,
+            "tasks": {},
+        } | (header or {})
+        self.rows: list[dict] = []
+        for k in range(1, 1000):
+            run_id = base if k == 1 else f"{base}-{k}"
+            self.path = self.output / f"{run_id}.json"
+            self.samples_path = self.output / f"{run_id}.samples.jsonl"
+            self.data |= {"run_id": run_id, "samples_file": self.samples_path.name}
+            if not main:
+                break  # rank 0 claims the id; the other processes only need to know they write nothing
+            if self.samples_path.exists():
+                continue
+            if create_json(self.path, self.data):  # the claim: fails if another run took the name
+                write_jsonl(self.samples_path, [])  # so the results file never names a missing file
+                break
+        else:
+            raise UserError(f"{self.output}: no free run id for {base}")
+
+    @property
+    def run_id(self) -> str:
+        return self.data["run_id"]
+
+    def add_task(self, name: str, entry: dict, rows: list[dict]) -> None:
+        """One finished task: its entry and per-item rows, written at once."""
+        self.data["tasks"][name] = entry
+        self.rows += rows
+        self._write()
+
+    def finish(self, **extra) -> "Results":
+        """Mark the run complete (``extra`` keys go into the results, e.g. timings)."""
+        self._time()
+        self.data |= extra
+        self.data["status"] = "complete"
+        self._write(timed=False)
+        return Results(self.path, self.data, main=self.main)
+
+    def kept(self) -> str:
+        """What an interrupted run kept and where, for the message the user sees."""
+        done = list(self.data["tasks"])
+        if done:
+            return f"{len(done)} finished task(s) ({', '.join(done)}) kept in {self.path}"
+        return f"no task had finished; {self.path} holds the run's settings only"
+
+    def _time(self) -> None:
+        self.data["wall_time_s"] = round(time.time() - self.started, 2)
+
+    def _write(self, *, timed: bool = True) -> None:
+        if timed:
+            self._time()
+        if not self.main:
+            return
+        write_jsonl(self.samples_path, self.rows)  # samples first: the results never run ahead of them
+        write_json(self.path, self.data)
 
 
 def load_results(path: str | Path) -> dict:

@@ -8,11 +8,9 @@ interrupted run keeps every finished task.
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from fairbench.errors import UserError
@@ -20,7 +18,7 @@ from fairbench.formats import get_format
 from fairbench.metrics import evaluate
 from fairbench.metrics.intervals import deviation_p, holm, mde
 from fairbench.models.registry import ModelSpec
-from fairbench.results import SCHEMA_VERSION, create_json, versions, write_json, write_jsonl
+from fairbench.results import RunWriter
 from fairbench.tasks.registry import TaskSpec
 from fairbench.tasks.sample import stratified
 
@@ -98,10 +96,6 @@ def _gen_kwargs(settings: Settings) -> str | None:
     if settings.temperature <= 0:
         return None  # the task's own greedy decoding
     return f"do_sample=True,temperature={settings.temperature}"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:60] or "model"
 
 
 def _records(task: TaskSpec, samples: list[dict]) -> list[dict]:
@@ -245,41 +239,12 @@ def run(
 
     from fairbench.tasks.paths import TASK_DIR
 
-    started = time.time()
-    stamp = datetime.now(timezone.utc)
-    if output.exists() and not output.is_dir():
-        raise UserError(f"--output {output} is a file, not a folder")
+    main = getattr(lm, "rank", 0) == 0
     # a path says where the model is, its last part what it is: name files by the latter
     label = model.name if model.kind in ("hf_dir", "gguf") else model.spec
-    base_id = f"{_slug(label)}_{stamp:%Y%m%d-%H%M%S}"
-    results = {
-        "schema_version": SCHEMA_VERSION,
-        "status": "incomplete",
-        "run_id": base_id,
-        "created": stamp.isoformat(timespec="seconds"),
-        "wall_time_s": 0.0,
-        "versions": versions(),
-        "model": model.to_dict(),
-        "mitigation": mitigation,
-        "settings": settings.to_dict() | {"processes": getattr(lm, "world_size", 1)},
-        "samples_file": None,
-        "tasks": {},
-    }
-    # the run id is unique in the folder: two runs started in the same second get -2, -3, ...,
-    # and the results file is created only if no other run has taken its name
-    for k in range(1, 1000):
-        run_id = base_id if k == 1 else f"{base_id}-{k}"
-        results_path = output / f"{run_id}.json"
-        samples_path = output / f"{run_id}.samples.jsonl"
-        results |= {"run_id": run_id, "samples_file": samples_path.name}
-        if samples_path.exists() or (getattr(lm, "rank", 0) == 0 and not create_json(results_path, results)):
-            continue
-        break
-    else:
-        raise UserError(f"{output}: no free run id for {base_id}")
+    writer = RunWriter(output, label, model=model.to_dict(), mitigation=mitigation, main=main,
+                       settings=settings.to_dict() | {"processes": getattr(lm, "world_size", 1)})
     manager = TaskManager(include_path=str(TASK_DIR), include_defaults=False)
-    all_rows: list[dict] = []
-    main = getattr(lm, "rank", 0) == 0
     try:
         for i, task in enumerate(tasks, 1):
             picked = None if settings.limit is None else stratified(task.rows, settings.limit, settings.seed)
@@ -322,18 +287,8 @@ def run(
             if picked is not None:  # which items a --limit run used (stratified, seeded)
                 scored["items"] = {"selection": "stratified by domain and group", "seed": settings.seed,
                                    "ids": [r["id"] for r in rows]}
-            results["tasks"][task.name] = scored
-            all_rows += rows
-            results["wall_time_s"] = round(time.time() - started, 2)
-            write_jsonl(samples_path, all_rows)
-            write_json(results_path, results)
+            writer.add_task(task.name, scored, rows)
     except KeyboardInterrupt:
-        done = list(results["tasks"])
-        kept = (f"{len(done)} finished task(s) ({', '.join(done)}) kept in {results_path}" if done
-                else f"no task had finished; {results_path} holds the run's settings only")
-        raise Interrupted(f"interrupted; {kept} (status incomplete)") from None
-    results["status"] = "complete"
-    results["wall_time_s"] = round(time.time() - started, 2)
-    if main:
-        write_json(results_path, results)
-    return results_path, results
+        raise Interrupted(f"interrupted; {writer.kept()} (status incomplete)") from None
+    res = writer.finish()
+    return res.path, res.data

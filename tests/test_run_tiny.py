@@ -105,14 +105,14 @@ def test_interrupted_run_keeps_finished_tasks(tmp_path, tiny_model_dir, fixtures
 
 
 def test_runs_started_in_the_same_second_get_their_own_files(tmp_path, tiny_model_dir, fixtures, monkeypatch):
-    import fairbench.runner as runner
+    import fairbench.results as results
 
-    class Frozen(runner.datetime):
+    class Frozen(results.datetime):
         @classmethod
         def now(cls, tz=None):
-            return runner.datetime(2026, 12, 2, 6, 0, 0, tzinfo=tz)
+            return results.datetime(2026, 12, 2, 6, 0, 0, tzinfo=tz)
 
-    monkeypatch.setattr(runner, "datetime", Frozen)
+    monkeypatch.setattr(results, "datetime", Frozen)
     for _ in range(2):
         code, _ = run(tmp_path, tiny_model_dir, str(fixtures / "pairs.csv"))
         assert code == 0
@@ -139,6 +139,31 @@ def test_results_file_is_created_by_one_process_only(tmp_path):
     assert sorted(won) == [False, True]
     assert json.loads(path.read_text())["who"] == ("a" if won[0] else "b")
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]  # no temporary file left
+
+
+def _claim(args):
+    from fairbench.results import RunWriter
+
+    folder, who = args
+    w = RunWriter(folder, stem="same-stem", model={"spec": who, "sha256": "x"}, settings={})
+    w.add_task("t", {"format": "pairs", "headline": "m", "metrics": {"m": {"value": 1.0}}}, [{"who": who}])
+    return w.finish().path.name
+
+
+def test_run_writers_racing_for_one_run_id_each_get_their_own_files(tmp_path):
+    """Every command's results go through RunWriter (run, lens, t2i, rescore): two processes
+    claiming the same run id at once get two ids, and each file keeps its own run's content."""
+    import multiprocessing as mp
+
+    with mp.get_context("spawn").Pool(2) as pool:
+        names = pool.map(_claim, [(tmp_path, "a"), (tmp_path, "b")])
+    assert sorted(names) == ["same-stem-2.json", "same-stem.json"]
+    for name in names:
+        res = load_results(tmp_path / name)
+        who = res["model"]["spec"]
+        assert res["status"] == "complete" and res["run_id"] == name[:-5]
+        assert load_samples(tmp_path / name, res) == [{"who": who}]
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_only_rank_zero_writes(tmp_path, tiny_model_dir, fixtures):

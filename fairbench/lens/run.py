@@ -7,10 +7,8 @@ row per triple), so ``fairbench show``, the gate and the leaderboard read them u
 
 from __future__ import annotations
 
-import re
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
@@ -107,10 +105,6 @@ def score_battery(battery: Battery, rows: list[dict], *, iters: int, seed: int, 
     }
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:60] or "model"
-
-
 def load_model(ms, *, device: str = "cpu", dtype: str = "auto", allow_download: bool = False):
     import torch
 
@@ -167,7 +161,7 @@ def run_lens_tasks(model_spec, task_names: Sequence[str] | str, *, output: str |
     settings when one has to be trained. Returns (results path, results).
     """
     from fairbench.models.registry import ModelSpec, resolve_model
-    from fairbench.results import SCHEMA_VERSION, versions, write_json, write_jsonl
+    from fairbench.results import RunWriter
     from fairbench.runner import Settings
 
     settings = settings or Settings()
@@ -184,23 +178,15 @@ def run_lens_tasks(model_spec, task_names: Sequence[str] | str, *, output: str |
     ms = model_spec if isinstance(model_spec, ModelSpec) else resolve_model(model_spec, allow_download=allow_download)
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
 
-    started = time.time()
-    stamp = datetime.now(timezone.utc)
-    run_id = f"{_slug(ms.spec)}_{stamp:%Y%m%d-%H%M%S}"
-    output = Path(output)
-    results_path, samples_path = output / f"{run_id}.json", output / f"{run_id}.samples.jsonl"
-    v = versions()
+    extra_versions = {}
     try:
         from importlib.metadata import version
 
-        v["sae_lens"], v["scikit_learn"] = version("sae-lens"), version("scikit-learn")
+        extra_versions = {"sae_lens": version("sae-lens"), "scikit_learn": version("scikit-learn")}
     except Exception:
         pass
     run_settings = settings.to_dict() | {"lens_boot": boot, "lens_layer": layer, "lens_sae": sae, "lens_use_sae": use_sae}
-    results = {"schema_version": SCHEMA_VERSION, "status": "incomplete", "run_id": run_id,
-               "created": stamp.isoformat(timespec="seconds"), "wall_time_s": 0.0, "versions": v,
-               "model": ms.to_dict(), "mitigation": None, "settings": run_settings,
-               "samples_file": samples_path.name, "tasks": {}}
+    writer = RunWriter(output, ms.spec, model=ms.to_dict(), settings=run_settings, extra_versions=extra_versions)
 
     log(f"loading {ms.spec} ...")
     import torch
@@ -212,7 +198,6 @@ def run_lens_tasks(model_spec, task_names: Sequence[str] | str, *, output: str |
     t0 = time.time()
     lay, choice, sae_model, sae_meta = prepare(lens, layer=layer, sae_path=sae, use_sae=use_sae, sae_opts=sae_opts)
     setup_s = time.time() - t0
-    all_rows: list[dict] = []
     for i, battery in enumerate(batteries, 1):
         log(f"[{i}/{len(batteries)}] {battery.name} (lens, {len(battery.triples)} triples, layer {lay}, "
             f"{boot} concept resamples)")
@@ -229,16 +214,9 @@ def run_lens_tasks(model_spec, task_names: Sequence[str] | str, *, output: str |
         entry = score_battery(battery, rows, iters=settings.bootstrap_iters, seed=settings.seed,
                               level=settings.ci_level, boot=boot, info=info)
         entry["wall_time_s"] = round(time.time() - t1 + (setup_s if i == 1 else 0.0), 2)
-        results["tasks"][battery.name] = entry
-        all_rows += rows
-        results["wall_time_s"] = round(time.time() - started, 2)
-        write_jsonl(samples_path, all_rows)
-        write_json(results_path, results)
-    results["status"] = "complete"
-    results["wall_time_s"] = round(time.time() - started, 2)
-    results["timings"] = {k: round(v, 2) for k, v in lens.timings.items()}
-    write_json(results_path, results)
-    return results_path, results
+        writer.add_task(battery.name, entry, rows)
+    res = writer.finish(timings={k: round(v, 2) for k, v in lens.timings.items()})
+    return res.path, res.data
 
 
 def _hook(model, layer: int) -> str:

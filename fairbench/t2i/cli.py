@@ -86,7 +86,8 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
     from fairbench.metrics.t2i import t2i_record
     from fairbench.t2i.generate import caption, generate, load_captioner, load_clip, load_pipeline, miss_check, pick_device
     from fairbench.t2i.prompts import resolve_tasks
-    from fairbench.t2i.score import new_results, run_stem, score_rows, write
+    from fairbench.results import RunWriter
+    from fairbench.t2i.score import diffusers_version, score_rows
 
     opt = options or T2IOptions()
     if limit is not None and limit < 1:
@@ -96,7 +97,6 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
     model = resolve_diffusers(model_spec, allow_download=allow_download)
     sets = resolve_tasks(tasks)
     dev = pick_device(device)
-    started = time.time()
     _seed(seed)
     print(f"loading {model_spec}, captioner {captioner}" + (f", CLIP {clip}" if clip else "") + " ...",
           file=sys.stderr, flush=True)
@@ -106,13 +106,11 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
     clip_model, clip_proc = load_clip(clip, device=dev, allow_download=allow_download) if clip else (None, None)
 
     output = Path(output)
-    stem = run_stem(model_spec)
-    results_path = output / f"{stem}.json"
     settings = {"seed": seed, "limit": limit, "batch_size": batch_size, "device": dev, "dtype": "auto", "lang": "en",
                 "bootstrap_iters": opt.bootstrap_iters, "ci_level": 0.95, "steps": steps, "captioner": captioner,
                 "clip": clip} | {k: v for k, v in asdict(opt).items() if k not in ("bootstrap_iters",)}
-    results = new_results(stem, model, settings, f"{stem}.samples.jsonl")
-    all_rows: list[dict] = []
+    writer = RunWriter(output, model_spec, model=model, settings=settings, extra_versions=diffusers_version())
+    stem = writer.run_id  # the images of this run are kept under output/RUN_ID/
     for i, ps in enumerate(sets, 1):
         t0 = time.time()
         items = ps.rows[:limit] if limit else ps.rows
@@ -144,14 +142,8 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
         entry = score_rows(ps.name, rows, by=ps.by, data=ps.data(), iters=opt.bootstrap_iters, seed=seed,
                            bd_images=opt.bd_images)
         entry["wall_time_s"] = round(time.time() - t0, 2)
-        results["tasks"][ps.name] = entry
-        all_rows += rows
-        results["wall_time_s"] = round(time.time() - started, 2)
-        write(results_path, results, all_rows)
-    results["status"] = "complete"
-    results["wall_time_s"] = round(time.time() - started, 2)
-    write(results_path, results, all_rows)
-    return results_path
+        writer.add_task(ps.name, entry, rows)
+    return writer.finish().path
 
 
 # ---------------------------------------------------------------- captions the user already has
@@ -208,7 +200,8 @@ def score_captions(captions: str | Path, *, task: str = "t2i_captions", output: 
     the m of B_D (images per subsample; docs/t2i.md)."""
     from fairbench.metrics.t2i import prompt_objects, t2i_record
     from fairbench.t2i.prompts import TASKS, PromptSet, load_prompts
-    from fairbench.t2i.score import new_results, run_stem, score_rows, write
+    from fairbench.results import RunWriter
+    from fairbench.t2i.score import diffusers_version, score_rows
     from fairbench.tasks.datafile import sha256_file
 
     if bd_images < 1:
@@ -238,19 +231,15 @@ def score_captions(captions: str | Path, *, task: str = "t2i_captions", output: 
     ps = PromptSet(task, path.resolve(), sha, raw)
     model = {"spec": str(path), "kind": "captions", "name": path.stem, "path": str(path.resolve()),
              "sha256": sha, "hash_of": "captions"}
-    stem = run_stem(f"captions-{path.stem}")
     settings = {"seed": seed, "limit": None, "batch_size": None, "device": None, "dtype": None, "lang": "en",
                 "bootstrap_iters": bootstrap_iters, "ci_level": 0.95, "target": target, "bd_images": bd_images}
-    results = new_results(stem, model, settings, f"{stem}.samples.jsonl")
     by = "group" if any(r["group"] for r in rows) else "domain"
     entry = score_rows(task, rows, by=by, data=ps.data(), iters=bootstrap_iters, seed=seed, bd_images=bd_images)
     entry["wall_time_s"] = round(time.time() - started, 2)
-    results["tasks"][task] = entry
-    results["status"] = "complete"
-    results["wall_time_s"] = round(time.time() - started, 2)
-    results_path = Path(output) / f"{stem}.json"
-    write(results_path, results, rows)
-    return results_path
+    writer = RunWriter(output, f"captions-{path.stem}", model=model, settings=settings,
+                       extra_versions=diffusers_version())
+    writer.add_task(task, entry, rows)
+    return writer.finish().path
 
 
 # ---------------------------------------------------------------- command line

@@ -13,10 +13,7 @@ and ``dist_bias_norm`` are scored here at a fixed number of images m with a subs
 from __future__ import annotations
 
 import math
-import re
 import sys
-from datetime import datetime, timezone
-from pathlib import Path
 
 import numpy as np
 
@@ -110,39 +107,11 @@ def score_rows(name: str, rows: list[dict], *, by: str, data: dict, iters: int =
     return entry
 
 
-def new_results(run_id: str, model: dict, settings: dict, samples_name: str) -> dict:
-    from fairbench.results import SCHEMA_VERSION, versions
-
-    v = versions()
+def diffusers_version() -> dict[str, str]:
+    """The one version a t2i run adds to the usual ones (results.versions)."""
     try:
         from importlib.metadata import version
 
-        v["diffusers"] = version("diffusers")
+        return {"diffusers": version("diffusers")}
     except Exception:
-        v["diffusers"] = "not installed"
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "status": "incomplete",
-        "run_id": run_id,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "wall_time_s": 0.0,
-        "versions": v,
-        "model": model,
-        "mitigation": None,
-        "settings": settings,
-        "samples_file": samples_name,
-        "tasks": {},
-    }
-
-
-def run_stem(spec: str) -> str:
-    """``{model_slug}_{YYYYmmdd-HHMMSS}``, the stem runner.py uses for lm-eval runs."""
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", spec).strip("-")[:60] or "model"
-    return f"{slug}_{datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
-
-
-def write(results_path: Path, results: dict, rows: list[dict]) -> None:
-    from fairbench.results import write_json, write_jsonl
-
-    write_jsonl(results_path.parent / results["samples_file"], rows)
-    write_json(results_path, results)
+        return {"diffusers": "not installed"}
