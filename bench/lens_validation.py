@@ -7,7 +7,7 @@
    timed, unless cached; --retrain-sae forces a timed training);
 2. runs each battery as ``fairbench run --tasks lens_*`` would (run_lens_tasks, timed, model
    load included);
-3. measures the behavioural bias of every triple from log-likelihoods (fairbench.lens.behaviour);
+3. measures the behavioural bias of every triple from log-likelihoods (bench/lens_behaviour.py);
 4. prints Spearman's rho between BiasLens and behaviour over all triples (and per battery), CAV
    and SAE space, with 95% bootstrap CIs over triples, next to the paper's 0.85;
 5. prints why a correlation can be low: split-half reliability of both measures (the ceiling on
@@ -69,7 +69,7 @@ def main(argv=None) -> int:
 
     import torch
 
-    from fairbench.lens.behaviour import behaviour_diffs
+    from lens_behaviour import behaviour_diffs  # bench/lens_behaviour.py, beside this script
     from fairbench.lens.cav import LayerChoice  # noqa: F401  (documented type of the layer choice)
     from fairbench.lens.concepts import LENS_TASKS, load_battery, load_concepts
     from fairbench.lens.run import load_model, run_lens_tasks

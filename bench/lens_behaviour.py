@@ -1,4 +1,5 @@
-"""Behavioural bias of a triple, for validating BiasLens against the model's own outputs.
+"""Behavioural bias of a triple, for validating BiasLens against the model's own outputs
+(bench/lens_validation.py; not part of the package: nothing a user runs scores behaviour).
 
 behaviour(t; r1, r2) = mean over matched probes of
     log P(" " + target form + "." | context naming r1) - log P(same | same context naming r2)
