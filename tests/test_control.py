@@ -71,6 +71,11 @@ def test_stereo_and_anti_controls_move_the_pairs_score_their_ways(tiny_model_dir
     # stereo and anti are also compared with the neutral control of the same dose
     assert top["stereo"]["vs_neutral"]["delta"] > 0 and top["anti"]["vs_neutral"]["delta"] < 0
     assert "vs_neutral" not in top["neutral"]
+    # and stereo with anti: the contrast is the corpus direction, larger than either change alone
+    assert top["stereo"]["vs_anti"]["delta"] > top["stereo"]["delta"] > 0
+    assert top["stereo"]["vs_anti"]["verdict"] == "detected"
+    assert task["arms"]["stereo"]["first_detected_dose_vs_anti"] in (10, 30)
+    assert "vs_anti" not in top["anti"] and "vs_anti" not in top["neutral"]
     xml.dom.minidom.parse(str(path.with_suffix(".svg")))  # the plot is well-formed SVG
     assert "stereo: detected from" in path.with_suffix(".txt").read_text()
     assert json.loads(path.read_text())["tasks"] == s["tasks"]

@@ -9,7 +9,11 @@ paired cluster bootstrap (``gate.compare``). Per task headline:
 - anti must move it the other way;
 - neutral (same amount of fine-tuning on text without identities) must not move it;
 - stereo and anti are also compared with the neutral control of the same dose, which removes
-  what fine-tuning itself moves (a chat model trained on plain statements answers differently).
+  what fine-tuning itself moves (a chat model trained on plain statements answers differently);
+- stereo is compared with anti of the same dose: the two corpora name the same groups in the
+  same domains with the same amount of training, so everything fine-tuning moves alike cancels
+  and the contrast is the direction of the corpus alone (the most sensitive of the three tests;
+  it says the task can tell the two injected biases apart, not how far either moved from base).
 
 The summary JSON, its text table and the SVG plot are rewritten after every control, so an interrupted run
 keeps what it measured (``status: incomplete``).
@@ -132,15 +136,19 @@ def summarise(meta: dict, base_run: Path, controls: list[dict], status: str, roo
     level, seed = meta["level"], meta["seed"]
     base = Results.load(root / base_run)
     neutral = {c["dose"]: root / c["run"] for c in controls if c["arm"] == "neutral"}
+    anti = {c["dose"]: root / c["run"] for c in controls if c["arm"] == "anti"}
     rows = []
     for c in controls:
         res = Results.load(root / c["run"])
         vs_base, gate = _compare(c["arm"], base.path, res.path, level, seed, memo)
         vs_neutral = ({} if c["arm"] == "neutral" or c["dose"] not in neutral
                       else _compare(c["arm"], neutral[c["dose"]], res.path, level, seed, memo)[0])
+        vs_anti = ({} if c["arm"] != "stereo" or c["dose"] not in anti
+                   else _compare("stereo", anti[c["dose"]], res.path, level, seed, memo)[0])
         rows.append({"arm": c["arm"], "dose": c["dose"], "run": _rel(res.path, root), "model": res.data["model"], **gate,
                      "tasks": {t: _entry(res, t) | v | {"mde": gate["mde"].get(t)}
                                | ({"vs_neutral": vs_neutral[t]} if t in vs_neutral else {})
+                               | ({"vs_anti": vs_anti[t]} if t in vs_anti else {})
                                for t, v in vs_base.items()}})
     tasks = {}
     arms = list(dict.fromkeys(c["arm"] for c in controls))
@@ -155,6 +163,9 @@ def summarise(meta: dict, base_run: Path, controls: list[dict], status: str, roo
             if arm != "neutral":
                 vs_n = [p["vs_neutral"] | {"dose": p["dose"]} for p in points if "vs_neutral" in p]
                 per_arm[arm]["first_detected_dose_vs_neutral"] = first_detection(arm, vs_n)
+            if arm == "stereo":
+                vs_a = [p["vs_anti"] | {"dose": p["dose"]} for p in points if "vs_anti" in p]
+                per_arm[arm]["first_detected_dose_vs_anti"] = first_detection(arm, vs_a)
         tasks[t] = {"metric": metric.name, "direction": metric.direction_text, "unit": metric.unit,
                     "bias_sign": metric.bias_sign, "format": entry["format"], "base": _entry(base, t), "arms": per_arm}
     return {"schema": "fairbench-control/1", "status": status, "model": base.data["model"], **meta,
@@ -262,13 +273,14 @@ def format_summary(s: dict) -> str:
     for t, e in s["tasks"].items():
         side = {1: "higher = more biased", -1: "lower = more biased", None: "no bias side"}[e["bias_sign"]]
         out.append(f"{t}: {e['metric']} ({e['direction']}; {side})")
-        rows = [["base", "0", _fmt(e["base"]["value"]) + _ci(e["base"]["ci"]), "", "", "", ""]]
+        rows = [["base", "0", _fmt(e["base"]["value"]) + _ci(e["base"]["ci"]), "", "", "", "", ""]]
         for arm, a in e["arms"].items():
             for p in a["points"]:
                 rows.append([arm, str(p["dose"]), _fmt(p["value"]) + _ci(p["ci"]), _change(p),
-                             _change(p.get("vs_neutral")), p["gate"], _fmt(p.get("mde"))])
+                             _change(p.get("vs_neutral")), _change(p.get("vs_anti")), p["gate"], _fmt(p.get("mde"))])
         out.append(text_table(["control", "steps", f"value [{pct} CI]", f"change vs base [{pct} CI]",
-                               "vs neutral, same steps", "gate vs base", "gate detects >="], rows))
+                               "vs neutral, same steps", "stereo vs anti, same steps", "gate vs base",
+                               "gate detects >="], rows))
         found = []
         for arm, a in e["arms"].items():
             if arm == "neutral":
@@ -276,8 +288,12 @@ def format_summary(s: dict) -> str:
                 found.append(f"neutral moved it at {', '.join(moved)} steps" if moved else "neutral did not move it")
                 continue
             d, dn = a["first_detected_dose"], a.get("first_detected_dose_vs_neutral")
-            found.append(f"{arm}: " + (f"detected from {d} steps" if d is not None else "not detected")
-                         + " vs base, " + (f"from {dn} steps" if dn is not None else "not detected") + " vs neutral")
+            text = (f"{arm}: " + (f"detected from {d} steps" if d is not None else "not detected")
+                    + " vs base, " + (f"from {dn} steps" if dn is not None else "not detected") + " vs neutral")
+            if "first_detected_dose_vs_anti" in a:
+                da = a["first_detected_dose_vs_anti"]
+                text += ", " + (f"from {da} steps" if da is not None else "not detected") + " vs anti"
+            found.append(text)
         out += ["  " + "; ".join(found), ""]
     failed = [f"{c['arm']}@{c['dose']}" for c in s["controls"] if c["gate_failed"]]
     out.append("gate against the base (Holm over the tasks): "
