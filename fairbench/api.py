@@ -32,7 +32,7 @@ def evaluate(
     mitigation: str | None = None,
     limit: int | None = None,
     seed: int = 1234,
-    batch_size: int = 8,
+    batch_size: int = 32,
     device: str = "auto",
     dtype: str = "auto",
     threads: int | None = None,

@@ -151,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--output", default="results", help="folder for the results JSON and samples JSONL")
     r.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto")
     r.add_argument("--dtype", default="auto", help="float32, bfloat16, float16 or auto (the checkpoint's)")
-    r.add_argument("--batch-size", type=int, default=8)
+    # 32: fastest of 4/8/16/32 on the 2-core CPU for the embedded model, same results (bench/batch_threads.py)
+    r.add_argument("--batch-size", type=int, default=32)
     r.add_argument("--seed", type=int, default=1234)
     r.add_argument("--limit", type=int, default=None, help="evaluate N items of each task, spread over its groups and domains (chosen by --seed; the results list them)")
     r.add_argument("--samples", type=int, default=1,

@@ -35,7 +35,7 @@ def breakdown_key(task: TaskSpec) -> str:
 class Settings:
     seed: int = 1234
     limit: int | None = None
-    batch_size: int = 8
+    batch_size: int = 32  # the CLI's default (bench/batch_threads.py)
     device: str = "auto"
     dtype: str = "auto"
     lang: str = "en"

@@ -69,7 +69,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--lang", default="en")
     p.add_argument("--limit", type=int, default=None, help="items per task (as for run)")
     p.add_argument("--seed", type=int, default=1234, help="evaluation seed (items, bootstrap)")
-    p.add_argument("--batch-size", type=int, default=8, help="evaluation batch size")
+    p.add_argument("--batch-size", type=int, default=32, help="evaluation batch size")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--device", default="cpu")
     p.add_argument("--bootstrap-iters", type=int, default=1000)

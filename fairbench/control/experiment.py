@@ -42,7 +42,7 @@ class ControlConfig:
     lang: str = "en"
     limit: int | None = None
     seed: int = 1234
-    batch_size: int = 8
+    batch_size: int = 32
     threads: int | None = None
     device: str = "cpu"
     bootstrap_iters: int = 1000

@@ -195,7 +195,7 @@ def load_lm(
     *,
     device: str = "auto",
     dtype: str = "auto",
-    batch_size: int = 8,
+    batch_size: int = 32,
     allow_download: bool = False,
 ):
     """Load ``ms`` as an lm-eval LM (HFLM over the loaded model, or the named lm-eval backend)."""
