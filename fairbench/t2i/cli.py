@@ -239,7 +239,8 @@ def score_captions(captions: str | Path, *, task: str = "t2i_captions", output: 
     writer = RunWriter(output, f"captions-{path.stem}", model=model, settings=settings,
                        extra_versions=diffusers_version())
     writer.add_task(task, entry, rows)
-    return writer.finish().path
+    # the run is the scoring, which happened before the files were claimed
+    return writer.finish(wall_time_s=round(time.time() - started, 2)).path
 
 
 # ---------------------------------------------------------------- command line
