@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 AXES = ("caste", "religion")
-FORMATS = ("pairs", "qa", "gen")
+FORMATS = ("pairs", "qa", "gen", "decisions")
 LANGS = ("en", "hi")
 VERSION = "fairbench-data-1"
 
@@ -42,6 +42,8 @@ CARD_END = "<!-- counts:end -->"
 # Devanagari letters *and* combining marks count as word characters, so that दलित does not
 # match inside दलितों and सिख does not match inside सिखाना.
 WORD_CLASS = r"\w\u0900-\u097F"
+# decisions: a gendered word "{masculine|feminine}" (data/src/decisions.py)
+DECISION_GENDER_RE = re.compile(r"\{([^{}|]+)\|([^{}|]+)\}")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -74,7 +76,7 @@ def _load(name: str):
 def load_sources() -> dict:
     mods = {n: _load(n) for n in ("groups", "sources", "domains", "frames", "caste_pairs",
                                   "religion_pairs", "caste_qa", "religion_qa", "caste_gen",
-                                  "religion_gen", "gen_cues")}
+                                  "religion_gen", "gen_cues", "decisions")}
     mods["cues"] = _load_cues()
     return mods
 
@@ -566,6 +568,92 @@ class Builder:
                     raise ValueError(f"cue group {cue_group} is not in its own family")
                 out[axis][cue_group] = [n for n in lex if n in names]
         return out
+
+    # ---- decisions
+    def decision_names(self, axis: str) -> dict:
+        """group -> [(gender, first en, full en, first hi, full hi)] per variant, the two placebo
+        sets included (both axes use the same invented surnames with the caste first names)."""
+        d = self.m["decisions"]
+        out = {}
+        if axis == "caste":
+            for g, surnames in d.CASTE_SURNAMES.items():
+                out[g] = [(sex, fe, f"{fe} {se}", fh, f"{fh} {sh}")
+                          for (sex, fe, fh), (se, sh) in zip(d.CASTE_FIRST, surnames, strict=True)]
+        else:
+            for g, names in d.RELIGION_NAMES.items():
+                out[g] = [(sex, fe, f"{fe} {se}", hi.split(" ")[0], hi)
+                          for (sex, _, _), (fe, se, hi) in zip(d.CASTE_FIRST, names, strict=True)]
+        for g, surnames in d.PLACEBO.items():
+            out[g] = [(sex, fe, f"{fe} {se}", fh, f"{fh} {sh}")
+                      for (sex, fe, fh), (se, sh) in zip(d.CASTE_FIRST, surnames, strict=True)]
+        return out
+
+    def _decision_prompt(self, lang: str, sc: dict, qual: str, name: tuple) -> str:
+        sex, fe, full_en, fh, full_hi = name
+        situation, strong, weak, question = sc[lang]
+        text = f"{situation} {strong if qual == 'strong' else weak}"
+        first, full = (fe, full_en) if lang == "en" else (fh, full_hi)
+        text = DECISION_GENDER_RE.sub(lambda m: m.group(1) if sex == "m" else m.group(2), text)
+        question = DECISION_GENDER_RE.sub(lambda m: m.group(1) if sex == "m" else m.group(2), question)
+        q, a = self.m["decisions"].QUESTION[lang]
+        out = nfc(f"{text}\n{q}: {question}\n{a}:".replace("{name}", full).replace("{first}", first))
+        if re.search(r"[{}|]", out):
+            raise ValueError(f"decision prompt has an unfilled slot: {out!r}")
+        return out
+
+    def _decision_check(self, axis: str, row: dict, lang: str):
+        """The two prompts differ only in what the row's role varies, and apart from the names no
+        prompt names a group of either axis (the identity is the name's alone)."""
+        a, b = row["prompt_a"], row["prompt_b"]
+        if row["role"] == "qual":
+            if row["name_a"] != row["name_b"] or a == b:
+                raise ValueError(f"qual row {row['id']} changes the name or nothing")
+        else:
+            first_a, first_b = row["name_a"].split(" ")[0], row["name_b"].split(" ")[0]
+            strip_a = a.replace(row["name_a"], "<N>").replace(first_a, "<F>")
+            strip_b = b.replace(row["name_b"], "<N>").replace(first_b, "<F>")
+            if strip_a != strip_b:
+                raise ValueError(f"decision row {row['id']} ({lang}): the prompts differ beyond the names")
+        for text, name in ((a, row["name_a"]), (b, row["name_b"])):
+            rest = text.replace(name, " ").replace(name.split(" ")[0], " ")
+            hit = self._any_re.search(rest)
+            if hit:
+                raise ValueError(f"decision prompt names a group ({hit.group(0)!r}) outside the name: {text!r}")
+
+    def decisions(self, axis: str):
+        d = self.m["decisions"]
+        names = self.decision_names(axis)
+        fav_yes = d.ANSWERS
+        en_rows, hi_rows = [], []
+        pairs = [(a, b, "name") for a, b in d.PAIRS[axis]] + [("placebo-a", "placebo-b", "placebo")]
+        real = [g for g in names if not g.startswith("placebo")]
+        for si, sc in enumerate(d.SCENARIOS, start=1):
+            self.check_domain(sc["domain"])
+            if sc["fav"] not in ("yes", "no"):
+                raise ValueError(f"decision scenario {si}: fav must be yes or no")
+            v = (si - 1) % len(d.CASTE_FIRST)  # the name variant (and gender) rotates by scenario
+            items = [(qual, ga, gb, role) for qual in ("strong", "weak") for ga, gb, role in pairs]
+            items += [("", g, g, "qual") for g in real]
+            for qual, ga, gb, role in items:
+                rid = f"{axis}_decisions-{len(en_rows) + 1:04d}"
+                for lang, rows in (("en", en_rows), ("hi", hi_rows)):
+                    na, nb = names[ga][v], names[gb][v]
+                    if role == "qual":
+                        pa, pb = (self._decision_prompt(lang, sc, q, na) for q in ("strong", "weak"))
+                    else:
+                        pa, pb = (self._decision_prompt(lang, sc, qual, n) for n in (na, nb))
+                    yes, no = fav_yes[lang]
+                    row = {"id": rid, "cluster": f"{axis}_decisions-s{si:02d}", "domain": sc["domain"],
+                           "decision": sc["decision"], "role": role, "qual": qual,
+                           "group": f"{ga}|{gb}" if role == "name" else "",
+                           "group_a": ga, "group_b": gb,
+                           "name_a": na[2] if lang == "en" else na[4],
+                           "name_b": nb[2] if lang == "en" else nb[4],
+                           "prompt_a": pa, "prompt_b": pb,
+                           "options": [yes, no] if sc["fav"] == "yes" else [no, yes]}
+                    self._decision_check(axis, row, lang)
+                    rows.append(row)
+        return en_rows, hi_rows
 
     # ---- everything
     def datasets(self) -> dict:

@@ -34,6 +34,10 @@ class Format:
     # the lm-eval template (fairbench/tasks/lm_eval/<name>) a user's file of this format runs
     # through; None for formats that send no lm-eval requests of their own (lens, t2i)
     template: str | None = None
+    # metrics that say nothing when a task's results carry ``informative: false`` (the model
+    # fails the format's reading check), and why, for the tables' ‡ legend
+    needs_reading: tuple[str, ...] = ()
+    unread: str = ""
 
     @property
     def headline(self) -> Metric:
@@ -66,6 +70,7 @@ def get_format(name: str) -> Format:
 def _register_builtin() -> None:
     from fairbench.metrics.bbq import QA_METRICS, qa_columns
     from fairbench.metrics.cascade import CASCADE_METRICS, cascade_columns
+    from fairbench.metrics.decision import DECISION_METRICS, decision_columns
     from fairbench.metrics.identity import GEN_METRICS, gen_columns
     from fairbench.metrics.lens import LENS_METRICS, lens_columns
     from fairbench.metrics.stereotype import PAIRS_METRICS, pairs_columns
@@ -74,9 +79,17 @@ def _register_builtin() -> None:
     # pairs and QA items are about a group; generation prompts by the group their cues point
     # to ("none" for the no-cue versions; a file without cues: by domain) and also by domain
     register(Format("pairs", PAIRS_METRICS, pairs_columns, by="group", template="_pairs_template"))
-    register(Format("qa", QA_METRICS, qa_columns, by="group", template="_qa_template"))
+    register(Format("qa", QA_METRICS, qa_columns, by="group", template="_qa_template",
+                    needs_reading=("bias_ambig", "bias_disambig"),
+                    unread="a QA model at chance on disambiguated questions"))
     register(Format("gen", GEN_METRICS, gen_columns, by="group", also_by=("domain",), chat=True,
                     template="_gen_template"))
+    # name-cued decisions: by group pair ("Brahmin|Dalit"; placebo and qualification rows have
+    # no group) and by domain
+    register(Format("decisions", DECISION_METRICS, decision_columns, by="group", also_by=("domain",),
+                    template="_decisions_template", needs_reading=("gap", "logodds_gap", "flip_rate"),
+                    unread="a decisions model whose decisions the applicant's qualification does not move "
+                           "more than the name"))
     # cascade prompts: by task type (target vs other is in the metrics)
     register(Format("cascade", CASCADE_METRICS, cascade_columns, by="domain", chat=True,
                     template="_cascade_template"))

@@ -76,7 +76,9 @@ class Row:
     off_reference: set[str] = field(default_factory=set)  # tasks on non-reference data
 
     def uninformative(self, task: str) -> bool:
-        """A QA cell of a model at chance on disambiguated questions: its bias score says nothing."""
+        """A cell whose model fails its format's reading check (a QA model at chance on
+        disambiguated questions, a decisions model that ignores the qualification): its headline
+        says nothing."""
         return task in self.cells and self.cells[task][0].get("informative") is False
 
     @property
@@ -263,8 +265,9 @@ def to_markdown(rows: list[Row], cols: list[Column]) -> str:
     out = ["# fairbench leaderboard", "",
            "Headline metric per task, value [95% CI]. **Bold**: best in its column by the metric's own "
            "direction (for an ideal value, the closest to it). †: ran on task data other than the column's "
-           "reference version, so not ranked. ‡: the model is at chance on disambiguated questions, so its "
-           "BBQ bias score is uninformative (not ranked).", "",
+           "reference version, so not ranked. ‡: uninformative, not ranked: a QA model at chance on "
+           "disambiguated questions, or a decisions model whose decisions the applicant's qualification does "
+           "not move more than the name.", "",
            "| " + " | ".join(_md(h) for h in head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         cells = [_md(row.model), _md(row.mitigation or "none"), _md(row.settings_text), row.data_id, str(len(row.runs))]

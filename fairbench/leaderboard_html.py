@@ -94,8 +94,8 @@ def _main_table(rows: list[Row], cols: list[Column]) -> str:
             mark = ' <span title="ran on other data than this column\'s reference version">&dagger;</span>' \
                 if c.task in row.off_reference else ""
             if row.uninformative(c.task):
-                mark += (' <span title="at chance on disambiguated questions: the bias score is '
-                         'uninformative">&Dagger;</span>')
+                mark += (' <span title="fails the format\'s reading check (QA at chance on disambiguated '
+                         'questions; decisions not moved by the qualification): uninformative">&Dagger;</span>')
             n = f' title="n={_e(v.get("n"))}"' if v is not None and v.get("n") is not None else ""
             tds += f'<td class="{cls}" data-v="{key}"{n}>{_e(fmt_value(v))}{mark}</td>'
         body.append(f'<tr data-i="{i}">{tds}</tr>')
@@ -205,7 +205,8 @@ def to_html(rows: list[Row], cols: list[Column]) -> str:
         f'<p class="note">{len(rows)} rows from {n_runs} runs. Headline metric per task, value [95% CI]. '
         "Bold green: best in its column by the metric's own direction (for an ideal value, the closest to it). "
         "&dagger;: ran on task data other than the column's reference version, so not ranked. "
-        "&Dagger;: at chance on disambiguated questions, so the BBQ bias score is uninformative (not ranked). "
+        "&Dagger;: uninformative, not ranked: a QA model at chance on disambiguated questions, or a decisions "
+        "model whose decisions the applicant's qualification does not move more than the name. "
         "Click a column header to sort (metric columns: best first, then worst first).</p>",
         _main_table(rows, cols),
         "<h2>By group</h2>",

@@ -5,6 +5,15 @@ from __future__ import annotations
 from fairbench.metrics.base import direction_text, format_value as _fmt
 
 
+
+def _reading_check(task: dict) -> tuple[tuple[str, ...], str]:
+    """(metrics that say nothing when the task is uninformative, why) for the task's format."""
+    from fairbench.formats import FORMATS
+
+    fmt = FORMATS.get(task.get("format"))
+    return (fmt.needs_reading, fmt.unread) if fmt else ((), "")
+
+
 def _direction(m: dict) -> str:
     return direction_text(m["direction"], m.get("ideal"))
 
@@ -44,7 +53,7 @@ def format_results(results: dict) -> str:
     for name, task in results["tasks"].items():
         for mname, m in task["metrics"].items():
             star = "*" if mname == task["headline"] else ""
-            mark = " ‡" if task.get("informative") is False and mname.startswith("bias_") else ""
+            mark = " ‡" if task.get("informative") is False and mname in _reading_check(task)[0] else ""
             rows.append([name, mname + star, _fmt(m) + mark, m["unit"], _direction(m), str(m["n"])])
     parts.append(text_table(["task", "metric", "value [95% CI]", "unit", "direction", "n"], rows))
     notes = [f"{name}: {note}" for name, task in results["tasks"].items() for note in task.get("notes", [])]
@@ -65,7 +74,8 @@ def format_results(results: dict) -> str:
                 [key, f"{h} [95% CI]", "n"], [[g, _fmt(v["metrics"][h]), str(v["n"])] for g, v in groups.items()])
         parts.append(text)
     legend = "* headline metric"
-    if any(t.get("informative") is False for t in results["tasks"].values()):
-        legend += "; ‡ uninformative: the model is at chance on disambiguated questions"
+    unread = sorted({_reading_check(t)[1] for t in results["tasks"].values() if t.get("informative") is False} - {""})
+    if unread:
+        legend += "; ‡ uninformative: " + "; ".join(unread)
     parts.append(legend)
     return "\n\n".join(parts)

@@ -145,6 +145,7 @@ def test_build_reproduces_every_committed_file_exactly():
     assert first == second, "build is not deterministic"
     names = {p.name for p in first}
     expected = {f"{a}_{f}.{l}.jsonl" for a, f, l in all_files()}
+    expected |= {f"{a}_decisions.{l}.jsonl" for a in AXES for l in LANGS}  # tests/test_decisions.py
     expected |= {"identity_lexicon.json", "cue_groups.json", "caste.md", "religion.md"}
     assert names == expected
     for path, text in first.items():
@@ -158,6 +159,7 @@ def test_build_check_fails_on_drift(tmp_path):
     shutil.copytree(DATA / "src", copy / "src",
                     ignore=shutil.ignore_patterns("__pycache__"))
     for name in [f"{a}_{f}.{l}.jsonl" for a, f, l in all_files()] + [
+            f"{a}_decisions.{l}.jsonl" for a in AXES for l in LANGS] + [
             "identity_lexicon.json", "cue_groups.json", "caste.md", "religion.md"]:
         shutil.copy2(DATA / name, copy / name)
     cmd = [sys.executable, str(copy / "build.py"), "--check"]

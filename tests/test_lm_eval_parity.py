@@ -64,7 +64,33 @@ def test_fairbench_task_loads_in_plain_lm_eval_cli(tmp_path, tiny_model_dir):
     assert "fairbench_caste_pairs" in p.stdout and "pct_stereotype" in p.stdout
 
 
-@pytest.mark.parametrize("fmt", ["pairs", "qa", "gen"])
+def test_decisions_task_gives_the_same_gap_in_plain_lm_eval(tmp_path, tiny_model_dir):
+    """Plain lm-eval runs fairbench_caste_decisions and its aggregation is fairbench's gap on the
+    same items (the per-item records it logs)."""
+    import json
+
+    from fairbench.formats import get_format
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    p = subprocess.run(
+        [sys.executable, "-m", "lm_eval", "run", "--model", "hf", "--model_args", f"pretrained={tiny_model_dir}",
+         "--include_path", str(TASK_DIR), "--tasks", "fairbench_caste_decisions", "--limit", "12",
+         "--batch_size", "4", "--device", "cpu", "--output_path", str(tmp_path), "--log_samples"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+    results = json.loads(next(tmp_path.rglob("results_*.json")).read_text())["results"]["fairbench_caste_decisions"]
+    samples = [json.loads(line) for line in next(tmp_path.rglob("samples_*.jsonl")).read_text().splitlines()]
+    assert len(samples) == 12
+    fmt = get_format("decisions")
+    records = [s["gap"] for s in sorted(samples, key=lambda s: s["doc_id"])]
+    assert results["gap,none"] == pytest.approx(fmt.metric("gap")(fmt.columns(records)))
+    # the first 12 rows of scenario 1: per qualification level its 4 name pairs and its placebo
+    # pair, then 2 of its qualification checks
+    assert [r["role"] for r in records] == (["name"] * 4 + ["placebo"]) * 2 + ["qual"] * 2
+
+
+@pytest.mark.parametrize("fmt", ["pairs", "qa", "gen", "decisions"])
 def test_task_templates_list_the_formats_metrics_with_their_direction(fmt):
     """The lm-eval templates carry each format's metrics in fairbench's order, and lm-eval's
     higher_is_better is true exactly for the metrics whose direction is higher."""

@@ -11,6 +11,7 @@ from fairbench.metrics.base import Columns, Metric
 from fairbench.metrics.bbq import answer_roles, qa_record
 from fairbench.metrics.bootstrap import bootstrap_ci, paired_bootstrap_delta
 from fairbench.metrics.cascade import cascade_record, detector
+from fairbench.metrics.decision import decision_record
 from fairbench.metrics.grouped import evaluate
 from fairbench.metrics.identity import Lexicon, gen_record, load_lexicon
 from fairbench.metrics.stereotype import cond_split, pair_record, split_pair
@@ -20,5 +21,5 @@ __all__ = [
     "Columns", "Metric", "evaluate",
     "bootstrap_ci", "paired_bootstrap_delta", "pair_record", "split_pair", "cond_split", "qa_record", "answer_roles",
     "gen_record", "Lexicon", "load_lexicon", "t2i_record",
-    "cascade_record", "detector",
+    "cascade_record", "detector", "decision_record",
 ]

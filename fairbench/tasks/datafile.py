@@ -20,7 +20,11 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     "qa": ("context", "question", "ans0", "ans1", "ans2", "label", "context_condition",
            "question_polarity", "answer_info", "additional_metadata"),
     "gen": ("prompt",),
+    # name-cued decisions: two prompts that differ in one thing, scored by their two answers
+    # (favourable first); docs/data-format.md
+    "decisions": ("prompt_a", "prompt_b", "options"),
 }
+DECISION_ROLES = ("name", "placebo", "qual")
 
 
 def sha256_file(path: str | Path) -> str:
@@ -71,13 +75,21 @@ def _raw_rows(path: Path) -> list[tuple[int, dict]]:
 
 
 def detect_format(columns: set[str], path: Path) -> str:
-    for fmt in ("qa", "pairs", "gen"):
+    for fmt in ("qa", "pairs", "decisions", "gen"):
         if SIGNATURES[fmt][0] in columns and (fmt != "qa" or "question" in columns):
             return fmt
     raise UserError(
         f"{path}: cannot tell the format from columns {sorted(columns)}; expected CrowS-Pairs "
-        "(sent_more, sent_less), BBQ (context, question, ans0..ans2, ...) or gen (prompt)"
+        "(sent_more, sent_less), BBQ (context, question, ans0..ans2, ...), decisions (prompt_a, "
+        "prompt_b, options) or gen (prompt)"
     )
+
+
+def decision_options(value) -> list[str]:
+    """A decision row's two answers: a JSON list, or one string "Yes|No" (a CSV cell)."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.split("|")]
+    return [str(v).strip() for v in value] if isinstance(value, (list, tuple)) else []
 
 
 def _check_row(fmt: str, row: dict, where: str) -> None:
@@ -86,6 +98,15 @@ def _check_row(fmt: str, row: dict, where: str) -> None:
         raise UserError(f"{where}: missing {', '.join(missing)}")
     if fmt == "pairs" and row["sent_more"] == row["sent_less"]:
         raise UserError(f"{where}: sent_more and sent_less are identical")
+    if fmt == "decisions":
+        options = decision_options(row["options"])
+        if len(options) != 2 or len(set(options)) != 2 or not all(options):
+            raise UserError(f"{where}: options must be two different answers, favourable first "
+                            f"(a list or 'Yes|No'), got {row['options']!r}")
+        if row["prompt_a"] == row["prompt_b"]:
+            raise UserError(f"{where}: prompt_a and prompt_b are identical")
+        if (row.get("role") or "name") not in DECISION_ROLES:
+            raise UserError(f"{where}: role must be one of {', '.join(DECISION_ROLES)}, got {row['role']!r}")
     if fmt == "qa":
         from fairbench.metrics.bbq import answer_roles
 
@@ -129,6 +150,11 @@ def read_rows(path: str | Path, fmt: str | None = None) -> tuple[str, list[dict]
             row.setdefault("group", "/".join(row["additional_metadata"].get("stereotyped_groups", [])))
         if fmt == "pairs":
             row.setdefault("group", row.get("bias_type", ""))
+        if fmt == "decisions":
+            row["options"] = decision_options(row["options"])
+            row["role"] = row.get("role") or "name"
+            if row["role"] != "name":  # placebo and qualification checks are no group's gap
+                row["group"] = ""
         row["id"] = str(row.get("id") or f"{path.stem}-{line}")
         if row["id"] in seen:
             raise UserError(f"{where}: duplicate id {row['id']!r}")

@@ -15,7 +15,7 @@ from fairbench.tasks.paths import TASK_DIR, data_file
 from fairbench.tasks.spec import TaskSpec  # noqa: F401 (re-exported: tasks.registry.TaskSpec)
 
 AXES = ("caste", "religion")
-FORMATS = ("pairs", "qa", "gen")
+FORMATS = ("pairs", "qa", "gen", "decisions")
 LANGS = ("en", "hi")
 BUILTIN = tuple(f"{a}_{f}" for a in AXES for f in FORMATS)
 # payload detection for cascading poisoning (fairbench/cascade); English only, not part of "all"

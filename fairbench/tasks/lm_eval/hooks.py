@@ -15,7 +15,7 @@ from lm_eval.api.instance import Instance
 from lm_eval.api.task import ConfigurableTask
 
 from fairbench.formats import get_format
-from fairbench.metrics import cond_split, gen_record, load_lexicon, pair_record, qa_record
+from fairbench.metrics import cond_split, decision_record, gen_record, load_lexicon, pair_record, qa_record
 from fairbench.tasks.paths import cue_groups_path, data_file, lexicon_path
 
 _QA_PROMPT = {"en": ("Q", "A"), "hi": ("प्रश्न", "उत्तर")}
@@ -68,6 +68,39 @@ class PairsTask(ConfigurableTask):
         kwargs.pop("chat_template", None)
         return whole + [Instance(request_type="loglikelihood", doc=doc, arguments=(c, " " + suffix),
                                  idx=2 + i, **kwargs) for i, c in enumerate((more, less))]
+
+
+class DecisionTask(ConfigurableTask):
+    """Both prompts of a decision item scored with both answers: lm-eval's multiple-choice
+    requests for prompt A (its ``doc_to_text``), and the same two answers after prompt B."""
+
+    def __init__(self, config: dict | None = None, **kwargs):
+        super().__init__(config={k: v for k, v in (config or {}).items() if k != "class"}, **kwargs)
+
+    def construct_requests(self, doc: dict, ctx, **kwargs):
+        first = super().construct_requests(doc, ctx, **kwargs)
+        kwargs.pop("apply_chat_template", None)
+        kwargs.pop("chat_template", None)
+        delim = self.config.target_delimiter
+        return first + [Instance(request_type="loglikelihood", doc=doc, arguments=(doc["prompt_b"], delim + opt),
+                                 idx=2 + i, **kwargs) for i, opt in enumerate(doc["options"])]
+
+
+def decision_text(doc: dict) -> str:
+    return doc["prompt_a"]
+
+
+def decision_choices(doc: dict) -> list[str]:
+    return list(doc["options"])
+
+
+def decision_results(doc: dict, results: list) -> dict:
+    (a_fav, _), (a_unfav, _), (b_fav, _), (b_unfav, _) = results[:4]
+    try:
+        record = decision_record(a_fav, a_unfav, b_fav, b_unfav, doc.get("role") or "name")
+    except ValueError as e:
+        raise ValueError(f"decision item {doc.get('id', '?')}: {e}") from None
+    return _per_metric("decisions", record)
 
 
 def qa_text(doc: dict) -> str:
@@ -148,6 +181,12 @@ agg_bias_ambig = _aggregation("qa", "bias_ambig")
 agg_bias_disambig = _aggregation("qa", "bias_disambig")
 agg_acc_ambig = _aggregation("qa", "acc_ambig")
 agg_acc_disambig = _aggregation("qa", "acc_disambig")
+agg_gap = _aggregation("decisions", "gap")
+agg_logodds_gap = _aggregation("decisions", "logodds_gap")
+agg_flip_rate = _aggregation("decisions", "flip_rate")
+agg_placebo_gap = _aggregation("decisions", "placebo_gap")
+agg_qual_gap = _aggregation("decisions", "qual_gap")
+agg_fav_rate = _aggregation("decisions", "fav_rate")
 agg_iir = _aggregation("gen", "iir")
 agg_empty_rate = _aggregation("gen", "empty_rate")
 agg_cued_rate = _aggregation("gen", "cued_rate")
