@@ -25,7 +25,9 @@ from fairbench.metrics.base import badness, direction_text, format_value
 from fairbench.results import Results
 
 # settings that do not change what a run measures; runs differing only in these are merged
-IGNORED_SETTINGS = ("device", "batch_size")
+# (batching and CPU threads change only the order of fp32 sums: bench/batch_threads.py found the
+# same results at every batch size and thread count it ran)
+IGNORED_SETTINGS = ("device", "batch_size", "threads")
 
 
 @dataclass

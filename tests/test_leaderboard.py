@@ -34,14 +34,16 @@ def task_result(fmt: str, value: float, *, data_sha: str = "d" * 64, groups: dic
 
 
 def write(folder: Path, name: str, *, model: str = "ModelA", sha: str | None = None, created: str = "2026-11-01T00:00:00+00:00",
-          tasks: dict | None = None, mitigation: dict | None = None, limit=None, batch_size: int = 8) -> Path:
+          tasks: dict | None = None, mitigation: dict | None = None, limit=None, batch_size: int = 8,
+          threads: int | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     res = {"schema_version": 1, "status": "complete", "run_id": name, "created": created,
            "model": {"spec": model, "kind": "hf_dir", "name": model, "path": None,
                      "sha256": sha or (model.encode().hex() * 64)[:64], "hash_of": "weights"},
            "mitigation": mitigation,
            "settings": {"seed": 1234, "limit": limit, "batch_size": batch_size, "device": "cpu", "dtype": "auto",
-                        "lang": "en", "bootstrap_iters": 1000, "ci_level": 0.95},
+                        "lang": "en", "bootstrap_iters": 1000, "ci_level": 0.95}
+                       | ({} if threads is None else {"threads": threads}),
            "samples_file": f"{name}.samples.jsonl", "tasks": tasks or {"caste_pairs": task_result("pairs", 60.0)}}
     path = folder / f"{name}.json"
     path.write_text(json.dumps(res))
@@ -62,9 +64,10 @@ def test_duplicate_runs_merge_keeping_the_newest(tmp_path):
     old = write(tmp_path, "old", created="2026-11-01T00:00:00+00:00", tasks={"caste_pairs": task_result("pairs", 70.0)})
     new = write(tmp_path, "new", created="2026-11-02T00:00:00+00:00", batch_size=32,
                 tasks={"caste_pairs": task_result("pairs", 55.0)})
-    other = write(tmp_path, "gen", created="2026-10-01T00:00:00+00:00", tasks={"caste_gen": task_result("gen", 12.0)})
+    other = write(tmp_path, "gen", created="2026-10-01T00:00:00+00:00", threads=2,
+                  tasks={"caste_gen": task_result("gen", 12.0)})
     rows = csv_rows(lb(tmp_path, [old, new, other])["leaderboard.csv"])
-    assert len(rows) == 1  # batch size does not split a row; the gen-only run fills its column
+    assert len(rows) == 1  # batch size and threads do not split a row; the gen-only run fills its column
     (r,) = rows
     assert r["runs_merged"] == "3" and r["caste_pairs:pct_stereotype"] == "55.0" and r["caste_gen:iir"] == "12.0"
 
