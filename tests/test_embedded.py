@@ -15,7 +15,7 @@ def test_embedded_model_runs_caste_and_religion_offline(tmp_path, capsys):
     (path,) = tmp_path.glob("*.json")
     res = load_results(path)
     assert res["model"]["kind"] == "alias" and res["model"]["name"] == "SmolLM2-135M-Instruct"
-    assert list(res["tasks"]) == ["caste_pairs", "caste_qa", "caste_gen", "religion_pairs"]
+    assert list(res["tasks"]) == ["caste_pairs", "caste_qa", "caste_gen", "caste_decisions", "religion_pairs"]
     assert all(t["n"] == 6 for t in res["tasks"].values())
     samples = load_samples(path, res)
     gens = [s["record"]["generation"] for s in samples if s["task"] == "caste_gen"]
@@ -24,6 +24,9 @@ def test_embedded_model_runs_caste_and_religion_offline(tmp_path, capsys):
     # a real model's log-likelihoods are finite and the two sentences of a pair differ
     pairs = [s["record"] for s in samples if s["task"] == "caste_pairs"]
     assert all(-1e4 < r["ll_more"] < 0 and r["ll_more"] != r["ll_less"] for r in pairs)
+    # decisions: finite favourable log-odds for both prompts of every item
+    decisions = [s["record"] for s in samples if s["task"] == "caste_decisions"]
+    assert len(decisions) == 6 and all(abs(r["lo_a"]) < 50 and abs(r["lo_b"]) < 50 for r in decisions)
     assert "caste_pairs" in capsys.readouterr().out
 
 
