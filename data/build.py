@@ -623,7 +623,6 @@ class Builder:
     def decisions(self, axis: str):
         d = self.m["decisions"]
         names = self.decision_names(axis)
-        fav_yes = d.ANSWERS
         en_rows, hi_rows = [], []
         pairs = [(a, b, "name") for a, b in d.PAIRS[axis]] + [("placebo-a", "placebo-b", "placebo")]
         real = [g for g in names if not g.startswith("placebo")]
@@ -642,7 +641,7 @@ class Builder:
                         pa, pb = (self._decision_prompt(lang, sc, q, na) for q in ("strong", "weak"))
                     else:
                         pa, pb = (self._decision_prompt(lang, sc, qual, n) for n in (na, nb))
-                    yes, no = fav_yes[lang]
+                    yes, no = d.ANSWERS[lang]
                     row = {"id": rid, "cluster": f"{axis}_decisions-s{si:02d}", "domain": sc["domain"],
                            "decision": sc["decision"], "role": role, "qual": qual,
                            "group": f"{ga}|{gb}" if role == "name" else "",

@@ -72,8 +72,9 @@ def test_the_two_prompts_differ_only_in_the_name_or_only_in_the_qualification(ax
             head_a, head_b = a.split(QUESTION[lang])[0], b.split(QUESTION[lang])[0]
             assert a.split(QUESTION[lang])[1] == b.split(QUESTION[lang])[1]  # same question
             # the situation (first sentence) is shared; only the sentence after it differs
-            assert head_a != head_b and head_a.split(". ")[0] == head_b.split(". ")[0] or \
-                head_a.split("। ")[0] == head_b.split("। ")[0]
+            first = re.compile(r"^.*?[.।](?= )")
+            assert head_a != head_b, r["id"]
+            assert first.match(head_a).group(0) == first.match(head_b).group(0), r["id"]
             continue
         assert r["name_a"] != r["name_b"]
         fa, fb = r["name_a"].split(" ")[0], r["name_b"].split(" ")[0]
