@@ -48,42 +48,45 @@ def pair_choices(doc: dict) -> list[str]:
     return [doc["sent_more"], doc["sent_less"]]
 
 
-class PairsTask(ConfigurableTask):
-    """lm-eval's crows_pairs requests (each whole sentence after the prefix token), plus, for a
-    pair with a shared suffix S = S1 S' after the differing words, S' scored after each sentence's
-    own prefix, identity and first shared word: (P + A + S1, " " + S') and (P + B + S1, " " + S')
-    (metrics.stereotype.cond_split). One pass gives both scores."""
+class _ExtraRequestsTask(ConfigurableTask):
+    """A multiple-choice task that scores some more (context, continuation) pairs per doc after
+    lm-eval's own requests; ``process_results`` reads them after the choices, in order."""
 
     def __init__(self, config: dict | None = None, **kwargs):
         # lm-eval hands the YAML's own ``class`` key on to the config, which TaskConfig refuses
         super().__init__(config={k: v for k, v in (config or {}).items() if k != "class"}, **kwargs)
 
-    def construct_requests(self, doc: dict, ctx, **kwargs):
-        whole = super().construct_requests(doc, ctx, **kwargs)
-        split = cond_split(doc["sent_more"], doc["sent_less"])
-        if split is None:
-            return whole
-        more, less, suffix = split
-        kwargs.pop("apply_chat_template", None)
-        kwargs.pop("chat_template", None)
-        return whole + [Instance(request_type="loglikelihood", doc=doc, arguments=(c, " " + suffix),
-                                 idx=2 + i, **kwargs) for i, c in enumerate((more, less))]
-
-
-class DecisionTask(ConfigurableTask):
-    """Both prompts of a decision item scored with both answers: lm-eval's multiple-choice
-    requests for prompt A (its ``doc_to_text``), and the same two answers after prompt B."""
-
-    def __init__(self, config: dict | None = None, **kwargs):
-        super().__init__(config={k: v for k, v in (config or {}).items() if k != "class"}, **kwargs)
+    def extra_requests(self, doc: dict) -> list[tuple[str, str]]:
+        raise NotImplementedError
 
     def construct_requests(self, doc: dict, ctx, **kwargs):
         first = super().construct_requests(doc, ctx, **kwargs)
         kwargs.pop("apply_chat_template", None)
         kwargs.pop("chat_template", None)
-        delim = self.config.target_delimiter
-        return first + [Instance(request_type="loglikelihood", doc=doc, arguments=(doc["prompt_b"], delim + opt),
-                                 idx=2 + i, **kwargs) for i, opt in enumerate(doc["options"])]
+        return first + [Instance(request_type="loglikelihood", doc=doc, arguments=pair, idx=len(first) + i, **kwargs)
+                        for i, pair in enumerate(self.extra_requests(doc))]
+
+
+class PairsTask(_ExtraRequestsTask):
+    """lm-eval's crows_pairs requests (each whole sentence after the prefix token), plus, for a
+    pair with a shared suffix S = S1 S' after the differing words, S' scored after each sentence's
+    own prefix, identity and first shared word: (P + A + S1, " " + S') and (P + B + S1, " " + S')
+    (metrics.stereotype.cond_split). One pass gives both scores."""
+
+    def extra_requests(self, doc: dict) -> list[tuple[str, str]]:
+        split = cond_split(doc["sent_more"], doc["sent_less"])
+        if split is None:
+            return []
+        more, less, suffix = split
+        return [(more, " " + suffix), (less, " " + suffix)]
+
+
+class DecisionTask(_ExtraRequestsTask):
+    """Both prompts of a decision item scored with both answers: lm-eval's multiple-choice
+    requests for prompt A (its ``doc_to_text``), and the same two answers after prompt B."""
+
+    def extra_requests(self, doc: dict) -> list[tuple[str, str]]:
+        return [(doc["prompt_b"], self.config.target_delimiter + opt) for opt in doc["options"]]
 
 
 def decision_text(doc: dict) -> str:
