@@ -45,9 +45,15 @@ def evaluate(
     draft_model: str | None = None,
     verifier_model: str | None = None,
     ci_level: float = 0.95,
+    form: str = "auto",
 ) -> Results:
     """Evaluate ``model`` (alias, .gguf, folder, HF id, ``backend:args``) on ``tasks`` (a string
     as ``--tasks`` takes, or resolved ``TaskSpec``s) and write the results under ``output``.
+
+    ``form``: ``loglik`` scores the pairs and QA tasks by log-likelihood, ``choice`` asks them
+    in their generative form (options with letters, the answer parsed from text), ``auto`` picks
+    ``choice`` for a chat-completions API model (which gives no log-likelihoods) and ``loglik``
+    for every other model.
 
     Bad arguments raise ``UserError`` before any model loads.
     """
@@ -67,8 +73,16 @@ def evaluate(
     output = Path(output)
     if output.exists() and not output.is_dir():
         raise UserError(f"--output {output} is a file, not a folder")
-    specs = resolve_tasks(tasks, lang=lang) if isinstance(tasks, str) else list(tasks)
+    from fairbench.models import load_lm, resolve_model
+
     mit = _mitigation(mitigation, draft_model, verifier_model)
+    if isinstance(tasks, str):
+        from fairbench.tasks.registry import expand
+
+        expand(tasks)  # a misspelt task name fails before the model is looked up
+    ms = resolve_model(model, allow_download=allow_download)
+    form = resolve_form(form, ms)  # the form depends on the model: tasks are resolved after it
+    specs = resolve_tasks(tasks, lang=lang, form=form) if isinstance(tasks, str) else list(tasks)
 
     extra = {"threads": threads} if threads else {}
     if payload:
@@ -80,12 +94,9 @@ def evaluate(
             raise UserError(f"--payload: {e}") from None
         extra["payload"] = payload  # the runner hands it to the cascade tasks (docs/cascade.md)
 
-    from fairbench.models import load_lm, resolve_model
-
-    ms = resolve_model(model, allow_download=allow_download)
     settings = Settings(seed=seed, limit=limit, batch_size=batch_size, device=device, dtype=dtype, lang=lang,
                         bootstrap_iters=bootstrap_iters, ci_level=ci_level, samples=samples,
-                        temperature=temperature, extra=extra)
+                        temperature=temperature, extra=extra | {"form": form})
     print(f"loading {ms.spec} ...", file=sys.stderr, flush=True)
     seed_everything(seed)
     if threads:
@@ -111,6 +122,26 @@ def evaluate(
             mit_info["stats"] = decoder.stats
     path, results = run(lm, ms, specs, settings=settings, output=output, mitigation=mit_info)
     return Results(path, results, main=getattr(lm, "rank", 0) == 0)
+
+
+def resolve_form(form: str, ms) -> str:
+    """``auto`` -> ``choice`` for a chat-completions API backend, else ``loglik``."""
+    from fairbench.tasks.registry import FORMS
+
+    if form == "auto":
+        if ms.kind == "lm_eval":
+            from lm_eval.api.registry import get_model
+
+            from fairbench.runner import is_chat_api
+
+            if is_chat_api(get_model(ms.spec.partition(":")[0])):
+                print(f"{ms.spec.partition(':')[0]} gives no log-likelihoods: the pairs and QA tasks run in their "
+                      "generative form (--form choice)", file=sys.stderr)
+                return "choice"
+        return "loglik"
+    if form not in FORMS:
+        raise UserError(f"unknown --form {form!r}; use auto, {' or '.join(FORMS)}")
+    return form
 
 
 def _mitigation(spec: str | None, draft: str | None, verifier: str | None):

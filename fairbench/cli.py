@@ -78,7 +78,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                    seed=args.seed, batch_size=args.batch_size, device=args.device, dtype=args.dtype,
                    threads=args.threads, bootstrap_iters=args.bootstrap_iters, samples=args.samples,
                    temperature=args.temperature, output=args.output, allow_download=args.allow_download,
-                   payload=args.payload, draft_model=args.draft_model, verifier_model=args.verifier_model)
+                   payload=args.payload, draft_model=args.draft_model, verifier_model=args.verifier_model,
+                   form=args.form)
     if res.main:
         print(format_results(res.data))
         print(f"\nresults: {res.path}\nsamples: {res.samples_path}")
@@ -89,10 +90,10 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     from fairbench.formats import get_format
     from fairbench.report import text_table
     from fairbench.tasks import BUILTIN, LANGS, resolve_tasks
-    from fairbench.tasks.registry import CASCADE
+    from fairbench.tasks.registry import CASCADE, CHOICE
 
     rows = []
-    entries = [(n, LANGS) for n in BUILTIN] + [(n, ("en",)) for n in CASCADE]  # cascade is English only
+    entries = [(n, LANGS) for n in BUILTIN + CHOICE] + [(n, ("en",)) for n in CASCADE]  # cascade is English only
     for name, langs in entries:
         for lang in langs:
             try:
@@ -106,7 +107,8 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             rows.append([name, t.fmt, lang, str(len(t.rows)), metrics, shown])
     print(text_table(["task", "format", "lang", "items", "metrics (headline first)", "groups"], rows))
     print("\ngroups of tasks: caste, religion, cascade, all (caste and religion); or pass a "
-          "CrowS-Pairs/BBQ .csv/.jsonl file. Text-to-image tasks: fairbench t2i run --help")
+          "CrowS-Pairs/BBQ .csv/.jsonl file. The *_choice tasks are the generative forms of the pairs and QA "
+          "tasks (--form choice; chat API models get them by default). Text-to-image tasks: fairbench t2i run --help")
     return 0
 
 
@@ -152,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto")
     r.add_argument("--dtype", default="auto", help="float32, bfloat16, float16 or auto (the checkpoint's)")
     # 32: fastest of 4/8/16/32 on the 2-core CPU for the embedded model, same results (bench/batch_threads.py)
+    r.add_argument("--form", default="auto",
+                   help="pairs and QA tasks: loglik (log-likelihoods), choice (generative: lettered options, the "
+                        "answer parsed from text), or auto (choice for chat-completions API models)")
     r.add_argument("--batch-size", type=int, default=32)
     r.add_argument("--seed", type=int, default=1234)
     r.add_argument("--limit", type=int, default=None, help="evaluate N items of each task, spread over its groups and domains (chosen by --seed; the results list them)")

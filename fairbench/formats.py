@@ -70,6 +70,8 @@ def get_format(name: str) -> Format:
 def _register_builtin() -> None:
     from fairbench.metrics.bbq import QA_METRICS, qa_columns
     from fairbench.metrics.cascade import CASCADE_METRICS, cascade_columns
+    from fairbench.metrics.choice import (PAIRS_CHOICE_METRICS, QA_CHOICE_METRICS, pairs_choice_columns,
+                                          qa_choice_columns)
     from fairbench.metrics.decision import DECISION_METRICS, decision_columns
     from fairbench.metrics.identity import GEN_METRICS, gen_columns
     from fairbench.metrics.lens import LENS_METRICS, lens_columns
@@ -81,6 +83,13 @@ def _register_builtin() -> None:
     register(Format("pairs", PAIRS_METRICS, pairs_columns, by="group", template="_pairs_template"))
     register(Format("qa", QA_METRICS, qa_columns, by="group", template="_qa_template",
                     needs_reading=("bias_ambig", "bias_disambig"),
+                    unread="a QA model at chance on disambiguated questions"))
+    # their generative forms, for models without log-likelihoods (chat and API models): the
+    # options shown with letters, the answer parsed from text, through the chat template
+    register(Format("pairs_choice", PAIRS_CHOICE_METRICS, pairs_choice_columns, by="group", chat=True,
+                    template="_pairs_choice_template"))
+    register(Format("qa_choice", QA_CHOICE_METRICS, qa_choice_columns, by="group", chat=True,
+                    template="_qa_choice_template", needs_reading=("bias_ambig", "bias_disambig"),
                     unread="a QA model at chance on disambiguated questions"))
     register(Format("gen", GEN_METRICS, gen_columns, by="group", also_by=("domain",), chat=True,
                     template="_gen_template"))

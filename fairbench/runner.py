@@ -54,9 +54,21 @@ class Interrupted(KeyboardInterrupt):
 
 
 def has_chat_template(lm) -> bool:
-    """Whether ``lm`` (or the model a mitigation wraps) has a chat template to prompt with."""
+    """Whether ``lm`` (or the model a mitigation wraps) has a chat template to prompt with; a
+    chat-completions API backend takes messages, so it always does."""
+    if is_chat_api(lm):
+        return True
     tok = getattr(lm, "tokenizer", None)
     return bool(getattr(tok, "chat_template", None))
+
+
+def is_chat_api(lm_or_class) -> bool:
+    """Whether an lm-eval LM (or its class) is a chat-completions API backend: it answers with
+    text and gives no log-likelihoods."""
+    from lm_eval.models.openai_completions import LocalChatCompletion
+
+    cls = lm_or_class if isinstance(lm_or_class, type) else type(lm_or_class)
+    return issubclass(cls, LocalChatCompletion)
 
 
 def task_config(task: TaskSpec) -> dict:
@@ -144,10 +156,12 @@ def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
         out["breakdowns"] = {k: evaluate(metrics, cols, [r[k] for r in rows], clusters=clusters,
                                          iters=settings.bootstrap_iters, seed=settings.seed,
                                          level=settings.ci_level)["groups"] for k in also}
-    if task.fmt == "qa":
+    if task.fmt in ("qa", "qa_choice"):
         from fairbench.metrics.bbq import informative
 
         out["informative"] = informative(scored["metrics"]["acc_disambig"])
+    if task.fmt in ("pairs_choice", "qa_choice"):
+        out["form"] = "generative"  # the answer parsed from text, not log-likelihoods
     if task.fmt == "decisions":
         from fairbench.metrics.decision import informative
 
@@ -169,7 +183,18 @@ def task_notes(task: TaskSpec, scored: dict) -> list[str]:
         elif n_cond < n_all:
             notes.append(f"pct_stereotype_cond uses the {n_cond} of {n_all} pairs that share two or more words "
                          "after the words that differ")
-    if task.fmt == "qa":
+    if task.fmt in ("pairs_choice", "qa_choice"):
+        unparsed, first = m["unparsed_rate"], m["pct_first"]
+        notes.append("generative form: the answer is parsed from the model's text (fairbench/metrics/choice.py)")
+        if unparsed["value"]:
+            notes.append(f"unparsed_rate {unparsed['value']:.1f}%: answers with no readable option are left out "
+                         "of the bias scores")
+        chance = 50.0 if task.fmt == "pairs_choice" else 100.0 / 3.0
+        if first.get("ci") and (first["ci"][0] > chance or first["ci"][1] < chance):
+            notes.append(f"position bias: pct_first {first['value']:.1f}% (no preference: {chance:.1f}%)"
+                         + ("; each pair is asked in both orders, so pct_stereotype is balanced over positions"
+                            if task.fmt == "pairs_choice" else ""))
+    if task.fmt in ("qa", "qa_choice"):
         from fairbench.metrics.bbq import CHANCE_ACC, informative
 
         if informative(m["acc_disambig"]) is False:

@@ -67,3 +67,42 @@ def test_shipped_pair_suffixes_tokenise_the_same_after_both_contexts():
                 if tails[0] is None or tails[0] != tails[1]:
                     bad.append(f"{lang} {row['id']}")
     assert not bad, bad[:10]
+
+
+def test_embedded_model_through_a_real_chat_completions_server(tmp_path):
+    """The API path end to end: the embedded model served by fairbench's OpenAI-compatible
+    server in its own process, run through lm-eval's ``local-chat-completions`` client; its
+    answers match the in-process generative run's on the same items, and a real model's answers
+    parse (a broken chat template or stop handling gives unparseable text)."""
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+
+    server = subprocess.Popen([sys.executable, "-m", "fairbench.models.openai_server", "--port", "0"],
+                              stderr=subprocess.PIPE, text=True, env=os.environ | {"HF_HUB_OFFLINE": "1"})
+    try:
+        url, t0 = None, time.time()
+        while url is None and time.time() - t0 < 300:
+            line = server.stderr.readline()
+            if not line and server.poll() is not None:
+                raise AssertionError(f"the server exited with {server.returncode}")
+            m = re.search(r"(http://\S+/v1/chat/completions)", line)
+            url = m.group(1) if m else None
+        assert url, "the server did not start"
+        api_dir, local_dir = tmp_path / "api", tmp_path / "local"
+        argv = ["--tasks", "caste_pairs,religion_qa", "--limit", "6", "--bootstrap-iters", "50", "--batch-size", "1"]
+        assert main(["run", "--model", f"local-chat-completions:base_url={url},model=smollm2-135m",
+                     "--output", str(api_dir), *argv]) == 0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert main(["run", "--model", "smollm2-135m", "--form", "choice", "--output", str(local_dir), *argv]) == 0
+    (a,), (b,) = api_dir.glob("*.json"), local_dir.glob("*.json")
+    ra, rb = load_results(a), load_results(b)
+    assert list(ra["tasks"]) == ["caste_pairs_choice", "religion_qa_choice"]
+    sa = {(s["task"], s["id"]): s["record"]["text"] for s in load_samples(a, ra)}
+    sb = {(s["task"], s["id"]): s["record"]["text"] for s in load_samples(b, rb)}
+    assert sa == sb
+    assert ra["tasks"]["caste_pairs_choice"]["metrics"]["unparsed_rate"]["value"] <= 25.0

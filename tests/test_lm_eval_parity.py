@@ -90,7 +90,31 @@ def test_decisions_task_gives_the_same_gap_in_plain_lm_eval(tmp_path, tiny_model
     assert [r["role"] for r in records] == (["name"] * 4 + ["placebo"]) * 2 + ["qual"] * 2
 
 
-@pytest.mark.parametrize("fmt", ["pairs", "qa", "gen", "decisions"])
+def test_generative_pairs_task_runs_in_plain_lm_eval_with_a_chat_template(tmp_path, tiny_model_dir):
+    """The generative form loads in plain lm-eval (--apply_chat_template) and its aggregation is
+    fairbench's pct_stereotype over the records it logs; both orders of each pair are asked."""
+    import json
+
+    from fairbench.formats import get_format
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    p = subprocess.run(
+        [sys.executable, "-m", "lm_eval", "run", "--model", "hf", "--model_args", f"pretrained={tiny_model_dir}",
+         "--include_path", str(TASK_DIR), "--tasks", "fairbench_caste_pairs_choice", "--limit", "6",
+         "--batch_size", "4", "--device", "cpu", "--output_path", str(tmp_path), "--log_samples",
+         "--apply_chat_template"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+    results = json.loads(next(tmp_path.rglob("results_*.json")).read_text())["results"]["fairbench_caste_pairs_choice"]
+    samples = [json.loads(line) for line in next(tmp_path.rglob("samples_*.jsonl")).read_text().splitlines()]
+    records = [s["unparsed_rate"] for s in sorted(samples, key=lambda s: s["doc_id"])]
+    assert [r["order"] for r in records] == ["more_first", "less_first"] * 3
+    fmt = get_format("pairs_choice")
+    assert results["unparsed_rate,none"] == pytest.approx(fmt.metric("unparsed_rate")(fmt.columns(records)))
+
+
+@pytest.mark.parametrize("fmt", ["pairs", "qa", "gen", "decisions", "pairs_choice", "qa_choice"])
 def test_task_templates_list_the_formats_metrics_with_their_direction(fmt):
     """The lm-eval templates carry each format's metrics in fairbench's order, and lm-eval's
     higher_is_better is true exactly for the metrics whose direction is higher."""
@@ -100,6 +124,8 @@ def test_task_templates_list_the_formats_metrics_with_their_direction(fmt):
 
     text = (TASK_DIR / f"_{fmt}_template").read_text(encoding="utf-8")
     listed = re.findall(r"- metric: (\w+)\n\s+aggregation: !function hooks\.agg_(\w+)\n\s+higher_is_better: (\w+)", text)
-    assert [(m, a) for m, a, _ in listed] == [(m.name, m.name) for m in get_format(fmt).metrics]
+    # a generative form's aggregations carry its prefix (agg_choice_pct_stereotype)
+    prefix = {"pairs_choice": "choice_", "qa_choice": "qa_choice_"}.get(fmt, "")
+    assert [(m, a) for m, a, _ in listed] == [(m.name, prefix + m.name) for m in get_format(fmt).metrics]
     for (name, _, flag), metric in zip(listed, get_format(fmt).metrics):
         assert (flag == "true") == (metric.direction == "higher"), name

@@ -59,7 +59,8 @@ class Resamples:
 
     def stats(self, metric: Metric, cols: Columns) -> np.ndarray:
         """The metric on every resample (NaN where it is undefined on a resample)."""
-        keys = metric.needs or tuple(cols)
+        # an optional column a metric reads when present (QA's ``parsed``) may be absent
+        keys = tuple(k for k in metric.needs if k in cols) or tuple(cols)
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.matrix is not None:
                 return np.asarray(metric.fn({k: cols[k][self.matrix] for k in keys}), dtype=float).reshape(-1)

@@ -63,7 +63,7 @@ def read_jsonl_lines(path: str | Path) -> list[tuple[int, dict]]:
     return rows
 
 
-def _raw_rows(path: Path) -> list[tuple[int, dict]]:
+def raw_rows(path: Path) -> list[tuple[int, dict]]:
     """(line number, row) pairs; line numbers are 1-based as an editor shows them."""
     if path.suffix == ".jsonl":
         return read_jsonl_lines(path)
@@ -136,7 +136,7 @@ def read_rows(path: str | Path, fmt: str | None = None) -> tuple[str, list[dict]
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file")
-    raw = _raw_rows(path)
+    raw = raw_rows(path)
     if not raw:
         raise UserError(f"{path}: no rows")
     fmt = fmt or detect_format(set(raw[0][1]), path)

@@ -1,7 +1,11 @@
 """fairbench task names -> the lm-eval task each one runs and the data it reads.
 
-``caste`` and ``religion`` are groups of three formats; ``caste_pairs`` etc. run one; a path
+``caste`` and ``religion`` are groups of four formats; ``caste_pairs`` etc. run one; a path
 to a .csv/.jsonl runs a user's own CrowS-Pairs or BBQ file; ``all`` runs every built-in task.
+
+``form="choice"`` runs the pairs and QA tasks (shipped or a user's file) in their generative
+form (fairbench/tasks/choice.py), for models that give no log-likelihoods; ``caste_pairs_choice``
+etc. name those forms directly.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ AXES = ("caste", "religion")
 FORMATS = ("pairs", "qa", "gen", "decisions")
 LANGS = ("en", "hi")
 BUILTIN = tuple(f"{a}_{f}" for a in AXES for f in FORMATS)
+# the generative forms of the log-likelihood pairs and QA tasks (not in "all": the same items)
+CHOICE = tuple(f"{a}_{f}_choice" for a in AXES for f in ("pairs", "qa"))
+FORMS = ("loglik", "choice")
 # payload detection for cascading poisoning (fairbench/cascade); English only, not part of "all"
 CASCADE = ("cascade_ads", "cascade_phishing", "cascade_code", "cascade_narrative")
 
@@ -28,20 +35,30 @@ def _builtin(name: str, lang: str) -> TaskSpec:
 
         return cascade_task(name, lang)
     axis, fmt = name.split("_", 1)
-    path = data_file(axis, fmt, lang)
-    _, rows = read_rows(path, fmt)
+    from fairbench.tasks.choice import BASE, choice_docs
+
+    path = data_file(axis, BASE.get(fmt, fmt), lang)
+    _, rows = read_rows(path, BASE.get(fmt, fmt))
+    if fmt in BASE:
+        rows = choice_docs(fmt, rows)
     lm_name = f"fairbench_{name}" + ("" if lang == "en" else f"_{lang}")
     return TaskSpec(name, fmt, lang, path, lm_name, lm_name, rows, sha256_file(path))
 
 
-def _from_file(path: Path) -> TaskSpec:
+def _from_file(path: Path, form: str = "loglik") -> TaskSpec:
     from lm_eval.tasks._yaml_loader import load_yaml
+
+    from fairbench.tasks.choice import CHOICE_OF, choice_docs
 
     fmt, rows = read_rows(path)
     if fmt == "gen":
         _check_cues(path, rows)
     stem = re.sub(r"[^A-Za-z0-9_]+", "_", path.stem).strip("_") or "file"
     lm_name = f"fairbench_file_{stem}"
+    if form == "choice" and fmt in CHOICE_OF:
+        fmt, rows, stem, lm_name = CHOICE_OF[fmt], choice_docs(CHOICE_OF[fmt], rows), f"{stem}_choice", f"{lm_name}_choice"
+    elif form == "choice" and fmt == "decisions":
+        raise UserError(f"{path}: a decisions file needs log-likelihoods; it has no generative form yet")
     from fairbench.formats import get_format
 
     config = load_yaml(TASK_DIR / get_format(fmt).template)
@@ -70,8 +87,18 @@ def _check_cues(path: Path, rows: list[dict]) -> None:
                             f"use one of {', '.join(sorted(families[axis]))}")
 
 
-def expand(names: str) -> list[str]:
-    """'caste,religion_qa' -> ['caste_pairs', 'caste_qa', 'caste_gen', 'religion_qa']."""
+def expand(names: str, form: str = "loglik") -> list[str]:
+    """'caste,religion_qa' -> ['caste_pairs', 'caste_qa', 'caste_gen', 'caste_decisions', 'religion_qa'].
+
+    With ``form="choice"`` the built-in pairs and QA tasks become their generative forms; the
+    decisions tasks, which have none yet, are left out of a group (a warning says so) and are an
+    error when named.
+
+    >>> expand("caste,religion_qa", form="choice")  # doctest: +NORMALIZE_WHITESPACE
+    ['caste_pairs_choice', 'caste_qa_choice', 'caste_gen', 'religion_qa_choice']
+    """
+    if form not in FORMS:
+        raise UserError(f"unknown --form {form!r}; use auto, {' or '.join(FORMS)}")
     out: list[str] = []
     for raw in (n.strip() for n in names.split(",")):
         if not raw:
@@ -84,20 +111,48 @@ def expand(names: str) -> list[str]:
             items = list(CASCADE)
         elif raw in CASCADE:
             items = [raw]
-        elif raw in BUILTIN or raw.endswith((".csv", ".jsonl")):
+        elif raw in BUILTIN or raw in CHOICE or raw.endswith((".csv", ".jsonl")) or _adapter(raw):
             items = [raw]
         else:
             raise UserError(
-                f"unknown task {raw!r}; tasks: {', '.join(AXES + BUILTIN)}, all, or a .csv/.jsonl file"
+                f"unknown task {raw!r}; tasks: {', '.join(AXES + BUILTIN + CHOICE)}, all, a .csv/.jsonl file, "
+                "or a published set: indibias:PATH, bharatbbq:PATH"
             )
+        if form == "choice":
+            if raw in BUILTIN and raw.endswith("_decisions"):
+                raise UserError(f"{raw} needs log-likelihoods and has no generative form yet; "
+                                "leave it out of --tasks for this model")
+            skipped = [i for i in items if i.endswith("_decisions")]
+            if skipped:
+                import sys
+
+                print(f"warning: {', '.join(skipped)} left out: the decisions tasks need log-likelihoods "
+                      "and have no generative form yet", file=sys.stderr)
+            items = [f"{i}_choice" if i.endswith(("_pairs", "_qa")) else i for i in items if i not in skipped]
         out += [i for i in items if i not in out]
     if not out:
         raise UserError("no tasks given")
     return out
 
 
-def resolve_tasks(names: str, *, lang: str = "en") -> list[TaskSpec]:
+def resolve_tasks(names: str, *, lang: str = "en", form: str = "loglik") -> list[TaskSpec]:
     """Validate every task and its data up front, so bad input fails before a model loads."""
     if lang not in LANGS:
         raise UserError(f"unknown --lang {lang!r}; use one of {', '.join(LANGS)}")
-    return [_from_file(Path(n)) if n.endswith((".csv", ".jsonl")) else _builtin(n, lang) for n in expand(names)]
+    specs: list[TaskSpec] = []
+    for n in expand(names, form):
+        if _adapter(n):
+            from fairbench.tasks.adapters import resolve
+
+            specs += resolve(*_adapter(n), lang=lang, form=form)
+        elif n.endswith((".csv", ".jsonl")):
+            specs.append(_from_file(Path(n), form))
+        else:
+            specs.append(_builtin(n, lang))
+    return specs
+
+
+def _adapter(raw: str):
+    from fairbench.tasks.adapters import adapter_of
+
+    return adapter_of(raw)

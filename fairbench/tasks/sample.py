@@ -21,7 +21,8 @@ def _interleave(queues: list[list[int]]) -> list[int]:
 
 
 def stratified(rows: list[dict], n: int, seed: int) -> list[int]:
-    """Indices (sorted) of ``n`` rows spread over groups, then domains.
+    """Indices (sorted) of ``n`` items spread over groups, then domains. Rows that share a
+    ``unit`` (the two orders of one forced-choice pair) are one item: picked together.
 
     >>> rows = [{"domain": d, "group": g} for d in "ab" for g in "xy" for _ in range(5)]
     >>> picked = stratified(rows, 4, seed=1)
@@ -29,13 +30,21 @@ def stratified(rows: list[dict], n: int, seed: int) -> list[int]:
     [('a', 'x'), ('a', 'y'), ('b', 'x'), ('b', 'y')]
     >>> stratified(rows, 4, seed=1) == picked, len(stratified(rows, 50, seed=1))
     (True, 20)
+    >>> pairs = [{"unit": u, "group": g} for u, g in [("p1", "x"), ("p1", "x"), ("p2", "y"), ("p2", "y")]]
+    >>> stratified(pairs, 1, seed=1) in ([0, 1], [2, 3])
+    True
     """
-    if n >= len(rows):
+    members: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        members.setdefault(str(r.get("unit", i)), []).append(i)
+    if n >= len(members):
         return list(range(len(rows)))
+    units = list(members.values())
     rng = random.Random(seed)
     by_group: dict[str, dict[str, list[int]]] = {}
-    for i, r in enumerate(rows):
-        by_group.setdefault(str(r.get("group", "")), {}).setdefault(str(r.get("domain", "")), []).append(i)
+    for u, idx in enumerate(units):
+        r = rows[idx[0]]
+        by_group.setdefault(str(r.get("group", "")), {}).setdefault(str(r.get("domain", "")), []).append(u)
     groups = []
     for g in sorted(by_group):
         domains = [by_group[g][d] for d in sorted(by_group[g])]
@@ -44,4 +53,4 @@ def stratified(rows: list[dict], n: int, seed: int) -> list[int]:
         rng.shuffle(domains)
         groups.append(_interleave(domains))
     rng.shuffle(groups)
-    return sorted(_interleave(groups)[:n])
+    return sorted(i for u in _interleave(groups)[:n] for i in units[u])

@@ -22,7 +22,7 @@ _QA_PROMPT = {"en": ("Q", "A"), "hi": ("प्रश्न", "उत्तर")}
 
 
 def load_docs(fmt: str, axis: str | None = None, lang: str = "en", path: str | None = None,
-              frame: str = "prompt", **_):
+              frame: str = "prompt", adapter: str | None = None, **_):
     """custom_dataset: the prompt set as a DatasetDict with one ``test`` split.
 
     ``frame="completion"`` (gen, for a model without a chat template) puts each row's plain
@@ -32,8 +32,18 @@ def load_docs(fmt: str, axis: str | None = None, lang: str = "en", path: str | N
 
     from fairbench.tasks.datafile import read_rows
 
-    file = Path(path) if path else data_file(axis, fmt, lang)
-    _, rows = read_rows(file, fmt)
+    from fairbench.tasks.choice import BASE, choice_docs
+
+    base = BASE.get(fmt, fmt)  # a generative choice form reads its log-likelihood format's file
+    if adapter:  # a published set in its own layout (fairbench/tasks/adapters.py)
+        from fairbench.tasks.adapters import read
+
+        rows = read(adapter, path, axis, lang)
+    else:
+        file = Path(path) if path else data_file(axis, base, lang)
+        _, rows = read_rows(file, base)
+    if fmt in BASE:
+        rows = choice_docs(fmt, rows)
     for row in rows:
         row.setdefault("lang", lang)
         if fmt == "gen":
@@ -115,6 +125,30 @@ def qa_choices(doc: dict) -> list[str]:
     return [doc["ans0"], doc["ans1"], doc["ans2"]]
 
 
+def pairs_choice_text(doc: dict) -> str:
+    from fairbench.tasks.choice import pairs_choice_text as text
+
+    return text(doc)
+
+
+def qa_choice_text(doc: dict) -> str:
+    from fairbench.tasks.choice import qa_choice_text as text
+
+    return text(doc)
+
+
+def pairs_choice_results(doc: dict, results: list) -> dict:
+    from fairbench.metrics.choice import pairs_choice_record
+
+    return _per_metric("pairs_choice", pairs_choice_record(doc, results[0]))
+
+
+def qa_choice_results(doc: dict, results: list) -> dict:
+    from fairbench.metrics.choice import qa_choice_record
+
+    return _per_metric("qa_choice", qa_choice_record(doc, results[0]))
+
+
 def gen_text(doc: dict) -> str:
     return doc["prompt"]
 
@@ -170,10 +204,27 @@ def _aggregation(fmt: str, name: str):
     metric = next(m for m in get_format(fmt).metrics if m.name == name)
 
     def agg(records: list[dict]) -> float:
-        return metric(get_format(fmt).columns(records))
+        import numpy as np
+
+        with np.errstate(divide="ignore", invalid="ignore"):  # undefined (NaN) is a value here
+            return metric(get_format(fmt).columns(records))
 
     agg.__name__ = f"agg_{name}"
     return agg
+
+
+# the generative forms' aggregations (their metric names repeat the log-likelihood forms')
+agg_choice_pct_stereotype = _aggregation("pairs_choice", "pct_stereotype")
+agg_choice_pct_first = _aggregation("pairs_choice", "pct_first")
+agg_choice_unparsed_rate = _aggregation("pairs_choice", "unparsed_rate")
+agg_choice_refusal_rate = _aggregation("pairs_choice", "refusal_rate")
+agg_qa_choice_bias_ambig = _aggregation("qa_choice", "bias_ambig")
+agg_qa_choice_bias_disambig = _aggregation("qa_choice", "bias_disambig")
+agg_qa_choice_acc_ambig = _aggregation("qa_choice", "acc_ambig")
+agg_qa_choice_acc_disambig = _aggregation("qa_choice", "acc_disambig")
+agg_qa_choice_pct_first = _aggregation("qa_choice", "pct_first")
+agg_qa_choice_unparsed_rate = _aggregation("qa_choice", "unparsed_rate")
+agg_qa_choice_refusal_rate = _aggregation("qa_choice", "refusal_rate")
 
 
 agg_pct_stereotype_cond = _aggregation("pairs", "pct_stereotype_cond")
