@@ -27,7 +27,9 @@ from fairbench.results import Results
 # settings that do not change what a run measures; runs differing only in these are merged
 # (batching and CPU threads change only the order of fp32 sums: bench/batch_threads.py found the
 # same results at every batch size and thread count it ran)
-IGNORED_SETTINGS = ("device", "batch_size", "threads")
+IGNORED_SETTINGS = ("device", "batch_size", "threads", "form")
+# (``form`` also: the generative forms are tasks of their own names, caste_pairs_choice, so a
+# run's form is in its columns already)
 
 
 @dataclass
@@ -50,6 +52,15 @@ class Column:
     ideal: float | None
     unit: str
     reference_sha: str | None = None
+
+    @property
+    def generative(self) -> bool:
+        """A generative (choice) form: answers parsed from text, not log-likelihoods."""
+        return self.fmt.endswith("_choice")
+
+    @property
+    def label(self) -> str:
+        return self.task + (" (generative)" if self.generative else "")
 
     def badness(self, value: float) -> float:
         from fairbench.formats import get_format
@@ -263,13 +274,14 @@ def group_value(row: Row, col: Column, group: str) -> tuple[dict | None, int | N
 
 def to_markdown(rows: list[Row], cols: list[Column]) -> str:
     head = ["model", "mitigation", "settings", "data", "runs merged"]
-    head += [f"{c.task}: {c.metric} ({c.direction_text}, {c.unit})" for c in cols]
+    head += [f"{c.label}: {c.metric} ({c.direction_text}, {c.unit})" for c in cols]
     out = ["# fairbench leaderboard", "",
            "Headline metric per task, value [95% CI]. **Bold**: best in its column by the metric's own "
            "direction (for an ideal value, the closest to it). †: ran on task data other than the column's "
            "reference version, so not ranked. ‡: uninformative, not ranked: a QA model at chance on "
            "disambiguated questions, or a decisions model whose decisions the applicant's qualification does "
-           "not move more than the name.", "",
+           "not move more than the name. (generative): the task's generative form, the answer parsed from the "
+           "model's text (chat and API models).", "",
            "| " + " | ".join(_md(h) for h in head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         cells = [_md(row.model), _md(row.mitigation or "none"), _md(row.settings_text), row.data_id, str(len(row.runs))]

@@ -73,7 +73,7 @@ def _main_table(rows: list[Row], cols: list[Column]) -> str:
     heads = ["model", "mitigation", "settings", "data", "runs merged"]
     th = "".join(f'<th class="sortable" scope="col">{h}</th>' for h in heads)
     th += "".join(
-        f'<th class="sortable" scope="col">{_e(c.task)}<br>{_e(c.metric)}'
+        f'<th class="sortable" scope="col">{_e(c.label)}<br>{_e(c.metric)}'
         f'<span class="dir">{_e(c.direction_text)}{", " + _e(c.unit) if c.unit else ""}; click: best first</span></th>'
         for c in cols)
     body = []
@@ -207,6 +207,7 @@ def to_html(rows: list[Row], cols: list[Column]) -> str:
         "&dagger;: ran on task data other than the column's reference version, so not ranked. "
         "&Dagger;: uninformative, not ranked: a QA model at chance on disambiguated questions, or a decisions "
         "model whose decisions the applicant's qualification does not move more than the name. "
+        "(generative): the task's generative form, the answer parsed from the model's text (chat and API models). "
         "Click a column header to sort (metric columns: best first, then worst first).</p>",
         _main_table(rows, cols),
         "<h2>By group</h2>",

@@ -246,3 +246,19 @@ def test_languages_are_separate_columns_not_data_versions(tmp_path):
     (row,) = csv_rows(out["leaderboard.csv"])  # one row: the model ran both languages
     assert row["caste_pairs:pct_stereotype:best"] == "1" and row["caste_pairs (hi):pct_stereotype:best"] == "1"
     assert " † |" not in out["leaderboard.md"]  # no cell marked as other data
+
+
+def test_generative_form_columns_are_marked_and_join_the_loglik_row(tmp_path):
+    """A run of the generative forms (settings form=choice) joins the same model's row, and its
+    columns say they are the generative form in the table and on the page."""
+    choice = task_result("pairs", 52.0)
+    choice["format"] = "pairs_choice"
+    a = write(tmp_path / "runs", "a")
+    b = write(tmp_path / "runs", "b", tasks={"caste_pairs_choice": choice})
+    res = json.loads(b.read_text())
+    res["settings"]["form"] = "choice"
+    b.write_text(json.dumps(res))
+    rows, cols = build([str(a), str(b)])
+    assert len(rows) == 1 and [c.label for c in cols] == ["caste_pairs", "caste_pairs_choice (generative)"]
+    out = lb(tmp_path, [a, b])
+    assert "caste_pairs_choice (generative)" in out["leaderboard.md"] and "(generative)" in out["index.html"]
