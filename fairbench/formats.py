@@ -87,7 +87,8 @@ def _register_builtin() -> None:
     # their generative forms, for models without log-likelihoods (chat and API models): the
     # options shown with letters, the answer parsed from text, through the chat template
     register(Format("pairs_choice", PAIRS_CHOICE_METRICS, pairs_choice_columns, by="group", chat=True,
-                    template="_pairs_choice_template"))
+                    template="_pairs_choice_template", needs_reading=("pct_stereotype",),
+                    unread="a forced-choice model that gives one letter to over 3/4 of the askings"))
     register(Format("qa_choice", QA_CHOICE_METRICS, qa_choice_columns, by="group", chat=True,
                     template="_qa_choice_template", needs_reading=("bias_ambig", "bias_disambig"),
                     unread="a QA model at chance on disambiguated questions"))

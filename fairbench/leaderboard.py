@@ -280,7 +280,7 @@ def to_markdown(rows: list[Row], cols: list[Column]) -> str:
            "direction (for an ideal value, the closest to it). †: ran on task data other than the column's "
            "reference version, so not ranked. ‡: uninformative, not ranked: a QA model at chance on "
            "disambiguated questions, or a decisions model whose decisions the applicant's qualification does "
-           "not move more than the name. (generative): the task's generative form, the answer parsed from the "
+           "not move more than the name, or a forced-choice model that gives one letter to over 3/4 of the askings. (generative): the task's generative form, the answer parsed from the "
            "model's text (chat and API models).", "",
            "| " + " | ".join(_md(h) for h in head) + " |", "|" + "---|" * len(head)]
     for row in rows:

@@ -95,7 +95,8 @@ def _main_table(rows: list[Row], cols: list[Column]) -> str:
                 if c.task in row.off_reference else ""
             if row.uninformative(c.task):
                 mark += (' <span title="fails the format\'s reading check (QA at chance on disambiguated '
-                         'questions; decisions not moved by the qualification): uninformative">&Dagger;</span>')
+                         'questions; decisions not moved by the qualification; a forced choice answered by position): '
+                         'uninformative">&Dagger;</span>')
             n = f' title="n={_e(v.get("n"))}"' if v is not None and v.get("n") is not None else ""
             tds += f'<td class="{cls}" data-v="{key}"{n}>{_e(fmt_value(v))}{mark}</td>'
         body.append(f'<tr data-i="{i}">{tds}</tr>')
@@ -206,8 +207,8 @@ def to_html(rows: list[Row], cols: list[Column]) -> str:
         "Bold green: best in its column by the metric's own direction (for an ideal value, the closest to it). "
         "&dagger;: ran on task data other than the column's reference version, so not ranked. "
         "&Dagger;: uninformative, not ranked: a QA model at chance on disambiguated questions, or a decisions "
-        "model whose decisions the applicant's qualification does not move more than the name. "
-        "(generative): the task's generative form, the answer parsed from the model's text (chat and API models). "
+        "model whose decisions the applicant's qualification does not move more than the name, or a "
+        "forced-choice model that gives one letter to over 3/4 of the askings. (generative): the task's generative form, the answer parsed from the model's text (chat and API models). "
         "Click a column header to sort (metric columns: best first, then worst first).</p>",
         _main_table(rows, cols),
         "<h2>By group</h2>",

@@ -160,6 +160,10 @@ def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
         from fairbench.metrics.bbq import informative
 
         out["informative"] = informative(scored["metrics"]["acc_disambig"])
+    if task.fmt == "pairs_choice":
+        from fairbench.metrics.choice import informative
+
+        out["informative"] = informative(scored["metrics"]["pct_first"])
     if task.fmt in ("pairs_choice", "qa_choice"):
         out["form"] = "generative"  # the answer parsed from text, not log-likelihoods
     if task.fmt == "decisions":
@@ -193,7 +197,13 @@ def task_notes(task: TaskSpec, scored: dict) -> list[str]:
         if first.get("ci") and (first["ci"][0] > chance or first["ci"][1] < chance):
             notes.append(f"position bias: pct_first {first['value']:.1f}% (no preference: {chance:.1f}%)"
                          + ("; each pair is asked in both orders, so pct_stereotype is balanced over positions"
-                            if task.fmt == "pairs_choice" else ""))
+                            if task.fmt == "pairs_choice" else "; each item is asked in all three rotations"))
+        if task.fmt == "pairs_choice":
+            from fairbench.metrics.choice import informative
+
+            if informative(first) is False:
+                notes.append("the model gives one letter to over 3/4 of the askings, so at most half of the pairs "
+                             "can have been answered by content: pct_stereotype is uninformative")
     if task.fmt in ("qa", "qa_choice"):
         from fairbench.metrics.bbq import CHANCE_ACC, informative
 

@@ -267,3 +267,21 @@ def test_chat_api_model_gets_the_generative_forms_and_the_same_answers_as_in_pro
 def test_chat_api_group_run_leaves_out_decisions_with_a_warning(capsys):
     assert expand("religion", form="choice") == ["religion_pairs_choice", "religion_qa_choice", "religion_gen"]
     assert "decisions" in capsys.readouterr().err
+
+
+def test_a_pairs_run_answered_by_position_is_marked_uninformative():
+    """Always "A": pct_stereotype is exactly 50, which would read as "no bias"; the run says
+    instead that the model answered by position (informative false, a note, ‡ in tables)."""
+    from fairbench.runner import Settings, score_task
+
+    (task,) = resolve_tasks("caste_pairs", form="choice")
+    docs = task.rows[:480]  # 20 templates: enough clusters for the interval to clear 75
+    rows = [{"id": d["id"], "cluster": d["cluster"], "group": d["group"], "domain": d["domain"],
+             "record": pairs_choice_record(d, "A")} for d in docs]
+    out = score_task(task, rows, Settings(bootstrap_iters=200))
+    assert out["metrics"]["pct_stereotype"]["value"] == 50.0 and out["informative"] is False
+    assert any("answered by content" in n for n in out["notes"])
+    # answering by content in both orders: informative
+    rows = [dict(r, record=pairs_choice_record(d, "A" if d["order"] == "more_first" else "B"))
+            for r, d in zip(rows, docs)]
+    assert score_task(task, rows, Settings(bootstrap_iters=200))["informative"] is True
