@@ -80,19 +80,18 @@ def evaluate(
         from fairbench.tasks.registry import expand
 
         expand(tasks)  # a misspelt task name fails before the model is looked up
-    ms = resolve_model(model, allow_download=allow_download)
-    form = resolve_form(form, ms)  # the form depends on the model: tasks are resolved after it
-    specs = resolve_tasks(tasks, lang=lang, form=form) if isinstance(tasks, str) else list(tasks)
-
     extra = {"threads": threads} if threads else {}
     if payload:
         from fairbench.metrics.cascade import parse_payload
 
         try:
-            parse_payload(payload)  # a bad spec fails before the model loads
+            parse_payload(payload)  # a bad spec fails before the model is looked up
         except ValueError as e:
             raise UserError(f"--payload: {e}") from None
         extra["payload"] = payload  # the runner hands it to the cascade tasks (docs/cascade.md)
+    ms = resolve_model(model, allow_download=allow_download)
+    form = resolve_form(form, ms)  # the form depends on the model: tasks are resolved after it
+    specs = resolve_tasks(tasks, lang=lang, form=form) if isinstance(tasks, str) else list(tasks)
 
     settings = Settings(seed=seed, limit=limit, batch_size=batch_size, device=device, dtype=dtype, lang=lang,
                         bootstrap_iters=bootstrap_iters, ci_level=ci_level, samples=samples,

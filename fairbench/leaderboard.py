@@ -185,6 +185,14 @@ def merge(runs: list[Run]) -> list[Row]:
             row.flags.append(f"same model/mitigation/settings also ran on other data (this: data {row.data_id})")
         if any(run.res.get("status") != "complete" for _, run in row.cells.values()):
             row.flags.append("from an incomplete run")
+    # one model, one name: runs of the same weights loaded by alias and by path can carry
+    # different names, so each row takes the name most of that model's runs carry
+    names: dict[str, Counter] = {}
+    for run in runs:
+        m = run.res["model"]
+        names.setdefault(str(m["sha256"]), Counter())[str(m.get("name") or m.get("spec") or "?")] += 1
+    for row in rows:
+        row.model = min(names[row.model_sha].items(), key=lambda kv: (-kv[1], kv[0]))[0]
     return sorted(rows, key=lambda r: r.sort_key)
 
 

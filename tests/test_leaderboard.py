@@ -262,3 +262,15 @@ def test_generative_form_columns_are_marked_and_join_the_loglik_row(tmp_path):
     assert len(rows) == 1 and [c.label for c in cols] == ["caste_pairs", "caste_pairs_choice (generative)"]
     out = lb(tmp_path, [a, b])
     assert "caste_pairs_choice (generative)" in out["leaderboard.md"] and "(generative)" in out["index.html"]
+
+
+def test_one_model_loaded_by_alias_and_by_path_is_one_row_under_one_name(tmp_path):
+    """The same weights (same sha256) reported under two names, say by an alias and by the file's
+    path, make one row, named by the name most of its runs carry; other weights keep their own."""
+    sha = "a" * 64
+    a = write(tmp_path, "a", model="gemma-file", sha=sha, tasks={"caste_pairs": task_result("pairs", 52.0)})
+    b = write(tmp_path, "b", model="gemma-file", sha=sha, tasks={"caste_qa": task_result("qa", 3.0)})
+    c = write(tmp_path, "c", model="gemma-alias", sha=sha, tasks={"caste_gen": task_result("gen", 9.0)})
+    d = write(tmp_path, "d", model="gemma-alias", sha="b" * 64, tasks={"caste_gen": task_result("gen", 7.0)})
+    rows, _ = build([str(p) for p in (a, b, c, d)])
+    assert sorted((r.model, r.model_sha[0], len(r.runs)) for r in rows) == [("gemma-alias", "b", 1), ("gemma-file", "a", 3)]

