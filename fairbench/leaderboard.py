@@ -256,13 +256,13 @@ def build(paths: list[str]) -> tuple[list[Row], list[Column]]:
 fmt_value = format_value
 
 
-def _md(text) -> str:
+def md_text(text) -> str:
     # a results file is untrusted: no table breaks, no raw HTML in renderers that allow it
     return (str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\n", " ").replace("\r", " "))
 
 
-def _csv_text(text) -> str:
+def csv_text(text) -> str:
     # spreadsheet formula injection: a cell starting with these runs as a formula in Excel et al.
     s = str(text)
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
@@ -290,11 +290,11 @@ def to_markdown(rows: list[Row], cols: list[Column]) -> str:
            "disambiguated questions, or a decisions model whose decisions the applicant's qualification does "
            "not move more than the name, or a forced-choice model that gives one letter to over 3/4 of the askings. (generative): the task's generative form, the answer parsed from the "
            "model's text (chat and API models).", "",
-           "| " + " | ".join(_md(h) for h in head) + " |", "|" + "---|" * len(head)]
+           "| " + " | ".join(md_text(h) for h in head) + " |", "|" + "---|" * len(head)]
     for row in rows:
-        cells = [_md(row.model), _md(row.mitigation or "none"), _md(row.settings_text), row.data_id, str(len(row.runs))]
+        cells = [md_text(row.model), md_text(row.mitigation or "none"), md_text(row.settings_text), row.data_id, str(len(row.runs))]
         for c in cols:
-            s = _md(fmt_value(row.value(c))) if c.task in row.cells else "-"
+            s = md_text(fmt_value(row.value(c))) if c.task in row.cells else "-"
             if c.task in row.best:
                 s = f"**{s}**"
             if c.task in row.off_reference:
@@ -305,21 +305,21 @@ def to_markdown(rows: list[Row], cols: list[Column]) -> str:
         out.append("| " + " | ".join(cells) + " |")
     flagged = [(row, f) for row in rows for f in row.flags]
     if flagged:
-        out += ["", "Flags:", ""] + [f"- {_md(row.model)} ({_md(row.mitigation or 'none')}): {_md(f)}" for row, f in flagged]
+        out += ["", "Flags:", ""] + [f"- {md_text(row.model)} ({md_text(row.mitigation or 'none')}): {md_text(f)}" for row, f in flagged]
     for c in cols:
         groups = groups_of(rows, c)
         if not groups:
             continue
-        out += ["", f"## {_md(c.task)}: {_md(c.metric)} by group ({c.direction_text})", "",
-                "| model | mitigation | " + " | ".join(_md(g) for g in groups) + " |", "|" + "---|" * (len(groups) + 2)]
+        out += ["", f"## {md_text(c.task)}: {md_text(c.metric)} by group ({c.direction_text})", "",
+                "| model | mitigation | " + " | ".join(md_text(g) for g in groups) + " |", "|" + "---|" * (len(groups) + 2)]
         for row in rows:
             if c.task not in row.cells:
                 continue
             vals = []
             for g in groups:
                 v, n = group_value(row, c, g)
-                vals.append("-" if n is None else f"{_md(fmt_value(v))} (n={n})")
-            out.append(f"| {_md(row.model)} | {_md(row.mitigation or 'none')} | " + " | ".join(vals) + " |")
+                vals.append("-" if n is None else f"{md_text(fmt_value(v))} (n={n})")
+            out.append(f"| {md_text(row.model)} | {md_text(row.mitigation or 'none')} | " + " | ".join(vals) + " |")
     return "\n".join(out) + "\n"
 
 
@@ -332,8 +332,8 @@ def to_csv(rows: list[Row], cols: list[Column]) -> str:
         head += [k, f"{k}:ci_low", f"{k}:ci_high", f"{k}:n", f"{k}:best", f"{k}:reference_data", f"{k}:informative"]
     w.writerow(head)
     for row in rows:
-        line = [_csv_text(row.model), row.model_sha, _csv_text(row.mitigation or "none"), row.settings_text,
-                row.data_id, len(row.runs), _csv_text("; ".join(row.flags))]
+        line = [csv_text(row.model), row.model_sha, csv_text(row.mitigation or "none"), row.settings_text,
+                row.data_id, len(row.runs), csv_text("; ".join(row.flags))]
         for c in cols:
             v = row.value(c)
             ci = (v or {}).get("ci") or [None, None]
@@ -359,6 +359,6 @@ def groups_csv(rows: list[Row], cols: list[Column]) -> str:
                 if n is None:
                     continue
                 ci = (v or {}).get("ci") or [None, None]
-                w.writerow(["" if x is None else x for x in (_csv_text(row.model), _csv_text(row.mitigation or "none"),
-                            row.data_id, c.task, c.metric, _csv_text(g), n, (v or {}).get("value"), ci[0], ci[1])])
+                w.writerow(["" if x is None else x for x in (csv_text(row.model), csv_text(row.mitigation or "none"),
+                            row.data_id, c.task, c.metric, csv_text(g), n, (v or {}).get("value"), ci[0], ci[1])])
     return buf.getvalue()

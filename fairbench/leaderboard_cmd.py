@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from fairbench import leaderboard_pairs
 from fairbench.errors import UserError
 from fairbench.leaderboard import build, groups_csv, to_csv, to_markdown
 from fairbench.leaderboard_html import to_html
@@ -18,12 +19,16 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} exists and is not a folder")
-    files = {"leaderboard.md": to_markdown(rows, cols), "leaderboard.csv": to_csv(rows, cols),
-             "groups.csv": groups_csv(rows, cols), "index.html": to_html(rows, cols)}
+    comps, notes = leaderboard_pairs.compare_rows(rows, cols)
+    files = {"leaderboard.md": to_markdown(rows, cols) + "\n" + leaderboard_pairs.to_markdown(comps, notes),
+             "leaderboard.csv": to_csv(rows, cols), "groups.csv": groups_csv(rows, cols),
+             "comparisons.csv": leaderboard_pairs.to_csv(comps), "index.html": to_html(rows, cols, comps, notes)}
     for name, text in files.items():
         write_text(out / name, text)
     merged = sum(len(r.runs) for r in rows)
-    print(f"{len(rows)} rows from {merged} runs, {len(cols)} task columns -> "
+    better = sum(c.better is not None for c in comps)
+    print(f"{len(rows)} rows from {merged} runs, {len(cols)} task columns, {len(comps)} paired comparisons "
+          f"({better} significant after Holm) -> "
           + ", ".join(str(out / n) for n in files))
     return 0
 

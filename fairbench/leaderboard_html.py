@@ -11,6 +11,7 @@ import math
 from html import escape
 
 from fairbench.leaderboard import Column, Row, fmt_value, group_value, groups_of
+from fairbench.leaderboard_pairs import ALPHA, INTRO, ITERS, Comparison, row_name
 
 PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e", "#9498a0")
 
@@ -115,6 +116,88 @@ def _step(span: float) -> float:
     return next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
 
 
+def _axis(nums: list[float], unit: str) -> tuple[float, float, float]:
+    """Axis limits on round ticks covering ``nums`` (a % axis always shows 0 to 100)."""
+    lo, hi = min(nums), max(nums)
+    if unit == "%":
+        lo, hi = min(lo, 0.0), max(hi, 100.0)
+    if hi <= lo:
+        hi = lo + 1.0
+    step = _step(hi - lo)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
+
+
+def _ticks(x, lo: float, hi: float, step: float, y: float, left: float, width: float) -> list[str]:
+    out = [f'<line x1="{left}" y1="{y}" x2="{left + width}" y2="{y}" stroke="#999"/>']
+    for t in range(round((hi - lo) / step) + 1):
+        val = lo + step * t
+        out.append(f'<text x="{x(val):.1f}" y="{y + 14}" text-anchor="middle">{val:g}</text>')
+    return out
+
+
+def _forest(rows: list[Row], col: Column) -> str:
+    """A forest plot of one column's headline: one line per row, the value as a dot and its 95%
+    CI as a whisker, the ideal as a dashed line; cells marked ‡ are grey."""
+    present = [r for r in rows if col.task in r.cells and (r.value(col) or {}).get("value") is not None]
+    if not present:
+        return ""
+    nums: list[float] = [0.0] + ([float(col.ideal)] if col.ideal is not None else [])
+    for r in present:
+        v = r.value(col)
+        nums += [float(v["value"])] + [float(c) for c in (v.get("ci") or [])]
+    lo, hi, step = _axis(nums, col.unit)
+    left, width, line = 330, 420, 18
+    height = len(present) * line + 36
+    x = lambda val: left + (val - lo) / (hi - lo) * width  # noqa: E731
+    out = [f'<svg width="{left + width + 30}" height="{height}" role="img" '
+           f'aria-label="{_e(col.task)} {_e(col.metric)} across rows">']
+    for i, r in enumerate(present):
+        v, y = r.value(col), 14 + line * i
+        grey = r.uninformative(col.task) or col.task in r.off_reference
+        colour = "#aaa" if grey else "#222"
+        name = f"{r.model} + {r.mitigation or 'none'} ({r.settings_text})"
+        out.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end">{_e(name)}</text>')
+        if v.get("ci"):
+            a, b = (x(float(c)) for c in v["ci"])
+            out.append(f'<path d="M{a:.1f} {y}H{b:.1f}M{a:.1f} {y - 4}V{y + 4}M{b:.1f} {y - 4}V{y + 4}" '
+                       f'stroke="{colour}" stroke-width="1.2" fill="none"/>')
+        tip = f"{name}: {fmt_value(v)}" + (" (uninformative or other data)" if grey else "")
+        out.append(f'<circle cx="{x(float(v["value"])):.1f}" cy="{y}" r="4" fill="{colour}"><title>{_e(tip)}</title></circle>')
+    axis_y = len(present) * line + 4
+    out += _ticks(x, lo, hi, step, axis_y, left, width)
+    if col.ideal is not None:
+        out.append(f'<line x1="{x(float(col.ideal)):.1f}" y1="0" x2="{x(float(col.ideal)):.1f}" y2="{axis_y}" '
+                   f'stroke="#c00" stroke-dasharray="4 3"><title>ideal {col.ideal:g}</title></line>')
+    out.append("</svg>")
+    return (f'<details open><summary>{_e(col.label)}: {_e(col.metric)} ({_e(col.direction_text)}'
+            f'{", " + _e(col.unit) if col.unit else ""})</summary>{"".join(out)}</details>')
+
+
+def _comparisons(comps: list[Comparison], notes: list[str]) -> str:
+    if not comps and not notes:
+        return ""
+    k = sum(c.p is not None for c in comps)
+    heads = ["column", "a", "b", "items (clusters)", "a", "b", "b - a [95% CI]", "Holm p", "verdict"]
+    th = "".join(f'<th class="sortable" scope="col">{h}</th>' for h in heads)
+    body = []
+    for i, c in enumerate(comps):
+        ci = "" if c.delta_ci is None else f" [{c.delta_ci[0]:+.1f}, {c.delta_ci[1]:+.1f}]"
+        cells = [(f"{c.col.label}: {c.col.metric}", c.col.label.lower()), (row_name(c.a), row_name(c.a).lower()),
+                 (row_name(c.b), row_name(c.b).lower()), (f"{c.n} ({c.n_clusters})", c.n),
+                 (f"{c.value_a:.1f}", c.value_a), (f"{c.value_b:.1f}", c.value_b),
+                 (f"{c.delta:+.1f}{ci}", c.delta),
+                 ("n/a" if c.p_holm is None else f"{c.p_holm:.3g}", "" if c.p_holm is None else c.p_holm),
+                 (c.verdict, c.verdict.lower())]
+        cls = ' class="best"' if c.better is not None else ""
+        tds = "".join(f'<td data-v="{_e(key)}"{cls if j == 8 else ""}>{_e(text)}</td>' for j, (text, key) in enumerate(cells))
+        body.append(f'<tr data-i="{i}">{tds}</tr>')
+    extra = "".join(f"<li>{_e(n)}</li>" for n in notes)
+    return ("<h2>Paired comparisons</h2>"
+            f'<p class="note">{_e(INTRO.format(iters=ITERS, k=k, alpha=ALPHA))}</p>'
+            f'<table class="sortable" id="comparisons"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+            + (f'<details><summary>Not compared ({len(notes)})</summary><ul class="note">{extra}</ul></details>' if notes else ""))
+
+
 def _plot(rows: list[Row], col: Column, groups: list[str]) -> str:
     """Horizontal bars per group, one per row, with CI whiskers and the ideal as a dashed line."""
     present = [r for r in rows if col.task in r.cells]
@@ -125,13 +208,7 @@ def _plot(rows: list[Row], col: Column, groups: list[str]) -> str:
             if v and v.get("value") is not None:
                 nums.append(float(v["value"]))
                 nums += [float(x) for x in (v.get("ci") or [])]
-    lo, hi = min(nums), max(nums)
-    if col.unit == "%":
-        lo, hi = min(lo, 0.0), max(hi, 100.0)
-    if hi <= lo:
-        hi = lo + 1.0
-    step = _step(hi - lo)
-    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    lo, hi, step = _axis(nums, col.unit)
     left, width, bar, gap = 170, 520, 12, 10
     legend_h = 18 * len(present) + 10
     height = legend_h + len(groups) * (len(present) * bar + gap) + 30
@@ -161,10 +238,7 @@ def _plot(rows: list[Row], col: Column, groups: list[str]) -> str:
             y += bar
         y += gap
     axis_y = y + 2
-    out.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + width}" y2="{axis_y}" stroke="#999"/>')
-    for t in range(round((hi - lo) / step) + 1):
-        val = lo + step * t
-        out.append(f'<text x="{x(val):.1f}" y="{axis_y + 14}" text-anchor="middle">{val:g}</text>')
+    out += _ticks(x, lo, hi, step, axis_y, left, width)
     if col.ideal is not None:
         out.append(f'<line x1="{x(float(col.ideal)):.1f}" y1="{legend_h - 4}" x2="{x(float(col.ideal)):.1f}" '
                    f'y2="{axis_y}" stroke="#c00" stroke-dasharray="4 3"><title>ideal {col.ideal:g}</title></line>')
@@ -193,7 +267,8 @@ def _drilldown(rows: list[Row], col: Column) -> str:
             f'<table class="sortable"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></details>')
 
 
-def to_html(rows: list[Row], cols: list[Column]) -> str:
+def to_html(rows: list[Row], cols: list[Column], comps: list[Comparison] | None = None,
+            notes: list[str] | None = None) -> str:
     script_hash = base64.b64encode(hashlib.sha256(JS.encode()).digest()).decode()
     csp = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{script_hash}'"
     n_runs = sum(len(r.runs) for r in rows)
@@ -211,6 +286,12 @@ def to_html(rows: list[Row], cols: list[Column]) -> str:
         "forced-choice model that gives one letter to over 3/4 of the askings. (generative): the task's generative form, the answer parsed from the model's text (chat and API models). "
         "Click a column header to sort (metric columns: best first, then worst first).</p>",
         _main_table(rows, cols),
+        "<h2>Headlines across rows</h2>",
+        '<p class="note">Forest plots: each row\'s headline (dot) with its 95% CI (whisker); the dashed red '
+        "line marks the ideal value where the metric has one; grey: uninformative (&Dagger;) or other data "
+        "(&dagger;). Overlapping intervals do not mean no difference: the paired comparisons below test that.</p>",
+        *(_forest(rows, c) for c in cols),
+        _comparisons(comps or [], notes or []),
         "<h2>By group</h2>",
         '<p class="note">Headline metric per group with its 95% CI (whiskers); the dashed red line marks '
         "the ideal value where the metric has one.</p>",

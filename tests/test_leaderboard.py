@@ -156,7 +156,8 @@ def test_per_group_drilldown_and_plot(tmp_path):
     files = lb(tmp_path, [p])
     assert "| ModelA | none | 70.0 [66.0, 74.0] (n=50) | 52.5 [48.5, 56.5] (n=50) |" in files["leaderboard.md"]
     html = files["index.html"]
-    assert html.count("<svg") == 1 and "Dalit" in html and "stroke-dasharray" in html  # ideal line at 50
+    assert html.count("<svg") == 2 and "Dalit" in html and "stroke-dasharray" in html  # ideal line at 50
+    assert 'aria-label="caste_pairs pct_stereotype across rows"' in html  # the forest plot beside the group plot
     groups = csv_rows(files["groups.csv"])
     assert [(g["group"], g["value"]) for g in groups] == [("Dalit", "70.0"), ("OBC", "52.5")]
 
@@ -274,3 +275,73 @@ def test_one_model_loaded_by_alias_and_by_path_is_one_row_under_one_name(tmp_pat
     d = write(tmp_path, "d", model="gemma-alias", sha="b" * 64, tasks={"caste_gen": task_result("gen", 7.0)})
     rows, _ = build([str(p) for p in (a, b, c, d)])
     assert sorted((r.model, r.model_sha[0], len(r.runs)) for r in rows) == [("gemma-alias", "b", 1), ("gemma-file", "a", 3)]
+
+
+# --------------------------------------------------------------------------- paired comparisons
+def _pairs_run(folder: Path, name: str, model: str, stereo_share: float, *, n: int = 200, limit=None,
+               mitigation: dict | None = None, seed: int = 0) -> Path:
+    """A pairs run with its samples file: ``stereo_share`` of the items prefer the stereotyped
+    sentence, 10 items per template (cluster); the reported value is what the samples give."""
+    rng = random.Random(seed)
+    records = []
+    for i in range(n):
+        more = rng.random() < stereo_share
+        ll = (-10.0, -11.0) if more else (-11.0, -10.0)
+        records.append({"task": "caste_pairs", "id": f"p{i:04d}", "cluster": f"t{i // 10:03d}", "group": "Dalit",
+                        "record": {"ll_more": ll[0], "ll_less": ll[1], "cll_more": ll[0], "cll_less": ll[1]}})
+    value = 100.0 * sum(r["record"]["ll_more"] > r["record"]["ll_less"] for r in records) / n
+    path = write(folder, name, model=model, limit=limit, mitigation=mitigation,
+                 tasks={"caste_pairs": task_result("pairs", value) | {"n": n}})
+    (folder / f"{name}.samples.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def test_paired_comparisons_find_a_real_difference_and_state_what_a_null_could_detect(tmp_path):
+    from fairbench.leaderboard_pairs import compare_rows
+
+    runs = tmp_path / "runs"
+    biased = _pairs_run(runs, "biased", "Biased", 0.9, seed=1)
+    fair = _pairs_run(runs, "fair", "Fair", 0.5, seed=2)
+    twin = _pairs_run(runs, "twin", "Twin", 0.9, seed=1)  # the biased model's answers under another name
+    rows, cols = build([str(p) for p in (biased, fair, twin)])
+    comps, notes = compare_rows(rows, cols)
+    assert notes == [] and len(comps) == 3
+    by = {frozenset((c.a.model, c.b.model)): c for c in comps}
+    bf = by[frozenset(("Biased", "Fair"))]
+    assert bf.better is not None and bf.better.model == "Fair" and bf.p_holm < 0.05
+    lo, hi = bf.delta_ci  # b - a: the biased model is about 40 points higher
+    assert bf.delta == bf.value_b - bf.value_a and 25 < abs(bf.delta) < 55 and lo <= bf.delta <= hi and lo * hi > 0
+    same = by[frozenset(("Biased", "Twin"))]
+    assert same.delta == 0 and same.better is None and same.verdict.startswith("no difference detected")
+    out = lb(tmp_path, [biased, fair, twin])
+    assert "## Paired comparisons" in out["leaderboard.md"] and "Fair + none" in out["leaderboard.md"]
+    assert len(csv_rows(out["comparisons.csv"])) == 3 and 'id="comparisons"' in out["index.html"]
+    assert "across rows" in out["index.html"]  # the forest plots
+
+
+def test_rows_differing_only_in_limit_are_not_compared_with_each_other(tmp_path):
+    from fairbench.leaderboard_pairs import compare_rows
+
+    runs = tmp_path / "runs"
+    full = _pairs_run(runs, "full", "A", 0.7, seed=3)
+    part = _pairs_run(runs, "part", "A", 0.7, n=100, limit=100, seed=3)  # the same answers on the first 100
+    other = _pairs_run(runs, "other", "B", 0.5, seed=4)
+    rows, cols = build([str(p) for p in (full, part, other)])
+    assert len(rows) == 3
+    comps, _ = compare_rows(rows, cols)
+    assert [(c.a.model, c.b.model, c.n) for c in comps] == [("A", "B", 200)]  # the row with more items stands for A
+
+
+def test_samples_that_do_not_reproduce_the_reported_value_are_not_compared(tmp_path):
+    from fairbench.leaderboard_pairs import compare_rows
+
+    runs = tmp_path / "runs"
+    a, b = _pairs_run(runs, "a", "A", 0.9, seed=5), _pairs_run(runs, "b", "B", 0.5, seed=6)
+    res = json.loads(b.read_text())
+    res["tasks"]["caste_pairs"]["metrics"]["pct_stereotype"]["value"] = 12.0
+    b.write_text(json.dumps(res))
+    no_samples = write(runs, "c", model="C")
+    rows, cols = build([str(p) for p in (a, b, no_samples)])
+    comps, notes = compare_rows(rows, cols)
+    assert comps == [] and len(notes) == 3
+    assert any("not the reported 12.0" in n for n in notes) and any("samples file is missing" in n for n in notes)
