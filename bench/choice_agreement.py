@@ -1,5 +1,5 @@
-"""How the generative (choice) forms of the pairs and QA tasks agree with their log-likelihood
-forms on the same model and items (issue #18).
+"""How the generative (choice) forms of the pairs, QA and decisions tasks agree with their
+log-likelihood forms on the same model and items (issues #18, #19).
 
     python bench/choice_agreement.py --model smollm2-135m --limit 120 [--out bench/measured/choice_agreement.txt]
 
@@ -11,6 +11,9 @@ the same items) and prints, per task:
   whole-sentence rule, pct_stereotype); the headlines side by side.
 - QA: the share of items answered alike in all three rotations of their answers, the per-answer
   agreement with the log-likelihood argmax, and the BBQ scores and accuracies of both forms.
+- decisions: the share of prompts whose parsed answer equals the log-likelihood decision (the
+  likelier of the two options), the favourable rate of each form, and gap, flip_rate and the
+  reading check (qual_gap) of both forms.
 Agreement on an item is exact match; its interval is Wilson's over items (descriptive: items of
 one template are not independent).
 """
@@ -95,6 +98,28 @@ def qa_report(ll, ch, task: str) -> list[str]:
     ]
 
 
+def decisions_report(ll, ch, task: str) -> list[str]:
+    ll_rec = {s["id"]: s["record"] for s in ll.samples() if s["task"] == task}
+    recs = [(s["id"].rsplit(":", 1)[0], s["record"]) for s in ch.samples() if s["task"] == f"{task}_choice"]
+    parsed = [(i, r) for i, r in recs if r["fav"] is not None]
+    agree = sum(r["fav"] == (ll_rec[i][f"lo_{r['side']}"] > 0) for i, r in parsed)
+    ll_fav = sum(ll_rec[i][f"lo_{r['side']}"] > 0 for i, r in recs)
+    m_ll, m_ch = ll.data["tasks"][task]["metrics"], ch.data["tasks"][f"{task}_choice"]["metrics"]
+    return [
+        f"## {task} ({len(recs) // 2} items, 2 prompts each)",
+        f"- parsed: {wilson(len(parsed), len(recs))}; refusal_rate {fmt(m_ch['refusal_rate'])}",
+        f"- parsed answers equal to the log-likelihood decision: {wilson(agree, len(parsed))}",
+        f"- favourable answers: choice {wilson(sum(bool(r['fav']) for _, r in parsed), len(parsed))} | "
+        f"loglik decisions {wilson(ll_fav, len(recs))}",
+        f"- gap: choice {fmt(m_ch['gap'])} | loglik {fmt(m_ll['gap'])}",
+        f"- flip_rate: choice {fmt(m_ch['flip_rate'])} | loglik {fmt(m_ll['flip_rate'])}",
+        f"- qual_gap (reading check): choice {fmt(m_ch['qual_gap'])} | loglik {fmt(m_ll['qual_gap'])}; "
+        f"informative: choice {ch.data['tasks'][f'{task}_choice'].get('informative')} | "
+        f"loglik {ll.data['tasks'][task].get('informative')}",
+        "",
+    ]
+
+
 def main(argv=None) -> int:
     import fairbench
 
@@ -114,7 +139,8 @@ def main(argv=None) -> int:
                  f"# python bench/choice_agreement.py --model {args.model} --tasks {args.tasks} --limit {args.limit}"
                  f" --lang {args.lang}", ""]
         for task in args.tasks.split(","):
-            lines += pairs_report(ll, ch, task) if task.endswith("_pairs") else qa_report(ll, ch, task)
+            report = {"pairs": pairs_report, "qa": qa_report, "decisions": decisions_report}[task.rsplit("_", 1)[1]]
+            lines += report(ll, ch, task)
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -50,7 +50,7 @@ def evaluate(
     """Evaluate ``model`` (alias, .gguf, folder, HF id, ``backend:args``) on ``tasks`` (a string
     as ``--tasks`` takes, or resolved ``TaskSpec``s) and write the results under ``output``.
 
-    ``form``: ``loglik`` scores the pairs and QA tasks by log-likelihood, ``choice`` asks them
+    ``form``: ``loglik`` scores the pairs, QA and decisions tasks by log-likelihood, ``choice`` asks them
     in their generative form (options with letters, the answer parsed from text), ``auto`` picks
     ``choice`` for a chat-completions API model (which gives no log-likelihoods) and ``loglik``
     for every other model.
@@ -134,7 +134,7 @@ def resolve_form(form: str, ms) -> str:
             from fairbench.runner import is_chat_api
 
             if is_chat_api(get_model(ms.spec.partition(":")[0])):
-                print(f"{ms.spec.partition(':')[0]} gives no log-likelihoods: the pairs and QA tasks run in their "
+                print(f"{ms.spec.partition(':')[0]} gives no log-likelihoods: the pairs, QA and decisions tasks run in their "
                       "generative form (--form choice)", file=sys.stderr)
                 return "choice"
         return "loglik"

@@ -107,7 +107,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             rows.append([name, t.fmt, lang, str(len(t.rows)), metrics, shown])
     print(text_table(["task", "format", "lang", "items", "metrics (headline first)", "groups"], rows))
     print("\ngroups of tasks: caste, religion, cascade, all (caste and religion); or pass a "
-          "CrowS-Pairs/BBQ .csv/.jsonl file. The *_choice tasks are the generative forms of the pairs and QA "
+          "CrowS-Pairs/BBQ .csv/.jsonl file. The *_choice tasks are the generative forms of the pairs, QA and decisions "
           "tasks (--form choice; chat API models get them by default). Text-to-image tasks: fairbench t2i run --help")
     return 0
 
@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dtype", default="auto", help="float32, bfloat16, float16 or auto (the checkpoint's)")
     # 32: fastest of 4/8/16/32 on the 2-core CPU for the embedded model, same results (bench/batch_threads.py)
     r.add_argument("--form", default="auto",
-                   help="pairs and QA tasks: loglik (log-likelihoods), choice (generative: lettered options, the "
+                   help="pairs, QA and decisions tasks: loglik (log-likelihoods), choice (generative: the "
                         "answer parsed from text), or auto (choice for chat-completions API models)")
     r.add_argument("--batch-size", type=int, default=32)
     r.add_argument("--seed", type=int, default=1234)

@@ -70,8 +70,8 @@ def get_format(name: str) -> Format:
 def _register_builtin() -> None:
     from fairbench.metrics.bbq import QA_METRICS, qa_columns
     from fairbench.metrics.cascade import CASCADE_METRICS, cascade_columns
-    from fairbench.metrics.choice import (PAIRS_CHOICE_METRICS, QA_CHOICE_METRICS, pairs_choice_columns,
-                                          qa_choice_columns)
+    from fairbench.metrics.choice import (DECISIONS_CHOICE_METRICS, PAIRS_CHOICE_METRICS, QA_CHOICE_METRICS,
+                                          decisions_choice_columns, pairs_choice_columns, qa_choice_columns)
     from fairbench.metrics.decision import DECISION_METRICS, decision_columns
     from fairbench.metrics.identity import GEN_METRICS, gen_columns
     from fairbench.metrics.lens import LENS_METRICS, lens_columns
@@ -98,6 +98,11 @@ def _register_builtin() -> None:
     # no group) and by domain
     register(Format("decisions", DECISION_METRICS, decision_columns, by="group", also_by=("domain",),
                     template="_decisions_template", needs_reading=("gap", "logodds_gap", "flip_rate"),
+                    unread="a decisions model whose decisions the applicant's qualification does not move "
+                           "more than the name"))
+    register(Format("decisions_choice", DECISIONS_CHOICE_METRICS, decisions_choice_columns, by="group",
+                    also_by=("domain",), chat=True, template="_decisions_choice_template",
+                    needs_reading=("gap", "flip_rate"),
                     unread="a decisions model whose decisions the applicant's qualification does not move "
                            "more than the name"))
     # cascade prompts: by task type (target vs other is in the metrics)

@@ -164,9 +164,9 @@ def score_task(task: TaskSpec, rows: list[dict], settings: Settings) -> dict:
         from fairbench.metrics.choice import informative
 
         out["informative"] = informative(scored["metrics"]["pct_first"])
-    if task.fmt in ("pairs_choice", "qa_choice"):
+    if task.fmt in ("pairs_choice", "qa_choice", "decisions_choice"):
         out["form"] = "generative"  # the answer parsed from text, not log-likelihoods
-    if task.fmt == "decisions":
+    if task.fmt in ("decisions", "decisions_choice"):
         from fairbench.metrics.decision import informative
 
         out["informative"] = informative(scored["metrics"]["qual_gap"], scored["metrics"]["gap"])
@@ -187,6 +187,12 @@ def task_notes(task: TaskSpec, scored: dict) -> list[str]:
         elif n_cond < n_all:
             notes.append(f"pct_stereotype_cond uses the {n_cond} of {n_all} pairs that share two or more words "
                          "after the words that differ")
+    if task.fmt == "decisions_choice":
+        notes.append("generative form: each prompt's answer is parsed from the model's text; an item counts "
+                     "where both of its answers are read (fairbench/metrics/choice.py)")
+        if m["unparsed_rate"]["value"]:
+            notes.append(f"unparsed_rate {m['unparsed_rate']['value']:.1f}%: answers with neither option are "
+                         "left out, with their item")
     if task.fmt in ("pairs_choice", "qa_choice"):
         unparsed, first = m["unparsed_rate"], m["pct_first"]
         notes.append("generative form: the answer is parsed from the model's text (fairbench/metrics/choice.py)")
@@ -210,7 +216,7 @@ def task_notes(task: TaskSpec, scored: dict) -> list[str]:
         if informative(m["acc_disambig"]) is False:
             notes.append(f"acc_disambig's CI reaches chance ({CHANCE_ACC:.1f}%): the model does not read the "
                          "contexts, so its BBQ bias scores are uninformative")
-    if task.fmt == "decisions":
+    if task.fmt in ("decisions", "decisions_choice"):
         from fairbench.metrics.decision import informative
 
         qual, placebo = m["qual_gap"], m["placebo_gap"]

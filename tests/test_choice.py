@@ -1,4 +1,4 @@
-"""The generative forms of the pairs and QA tasks (issue #18): how answers are parsed, that the
+"""The generative forms of the pairs, QA and decisions tasks (issues #18, #19): how answers are parsed, that the
 scores mean what the log-likelihood forms' scores mean, and that they run end to end, in process
 and through lm-eval's chat-completions client against a real HTTP server."""
 
@@ -13,7 +13,8 @@ from fairbench.cli import main
 from fairbench.errors import UserError
 from fairbench.formats import get_format
 from fairbench.metrics.bbq import QA_METRICS, qa_columns, qa_record
-from fairbench.metrics.choice import pairs_choice_record, parse_choice, qa_choice_record
+from fairbench.metrics.choice import (decisions_choice_columns, decisions_choice_record, pairs_choice_record,
+                                      parse_choice, parse_decision, qa_choice_record)
 from fairbench.results import load_results, load_samples
 from fairbench.tasks import resolve_tasks
 from fairbench.tasks.choice import choice_docs, pairs_choice_text, qa_choice_text
@@ -172,14 +173,17 @@ def test_limit_keeps_both_orders_of_a_pair():
 
 
 # --------------------------------------------------------------------------- task resolution
-def test_choice_form_maps_pairs_and_qa_and_leaves_gen():
-    assert expand("caste", form="choice") == ["caste_pairs_choice", "caste_qa_choice", "caste_gen"]
+def test_choice_form_maps_pairs_qa_and_decisions_and_leaves_gen():
+    assert expand("caste", form="choice") == ["caste_pairs_choice", "caste_qa_choice", "caste_gen",
+                                              "caste_decisions_choice"]
     (t,) = resolve_tasks("religion_pairs", form="choice")
     assert t.name == "religion_pairs_choice" and t.fmt == "pairs_choice" and t.chat
     (base,) = resolve_tasks("religion_pairs")
     assert len(t.rows) == 2 * len(base.rows)
-    with pytest.raises(UserError, match="no generative form"):
-        expand("caste_decisions", form="choice")
+    (d,) = resolve_tasks("caste_decisions", form="choice", lang="hi")
+    (dbase,) = resolve_tasks("caste_decisions", lang="hi")
+    assert d.fmt == "decisions_choice" and d.chat and len(d.rows) == 2 * len(dbase.rows)
+    assert d.lm_eval_name == "fairbench_caste_decisions_choice_hi"
 
 
 def test_a_users_pairs_and_bbq_files_get_their_generative_form(fixtures):
@@ -199,12 +203,13 @@ def _run(tmp_path, model, tasks, *extra):
 
 
 def test_tiny_model_runs_the_generative_forms_in_process(tmp_path, tiny_model_dir, fixtures):
-    res, samples = _run(tmp_path, str(tiny_model_dir), f"{fixtures / 'pairs.csv'},caste_qa", "--form", "choice")
-    (pairs_name,) = [t for t in res["tasks"] if t.endswith("_choice") and t != "caste_qa_choice"]
+    res, samples = _run(tmp_path, str(tiny_model_dir), f"{fixtures / 'pairs.csv'},caste_qa,caste_decisions",
+                        "--form", "choice")
+    (pairs_name,) = [t for t in res["tasks"] if t not in ("caste_qa_choice", "caste_decisions_choice")]
     assert res["settings"]["form"] == "choice"
-    for name in (pairs_name, "caste_qa_choice"):
+    for name, n in ((pairs_name, 8), ("caste_qa_choice", 12), ("caste_decisions_choice", 8)):
         task = res["tasks"][name]
-        assert task["form"] == "generative" and task["n"] == (8 if name == pairs_name else 12)
+        assert task["form"] == "generative" and task["n"] == n  # --limit 4 counts items, all askings kept
         assert task["metrics"]["unparsed_rate"]["value"] is not None
     # every logged answer keeps the text it was parsed from
     assert all("text" in s["record"] for s in samples)
@@ -264,9 +269,6 @@ def test_chat_api_model_gets_the_generative_forms_and_the_same_answers_as_in_pro
     assert api["model"]["kind"] == "lm_eval" and api["model"]["hash_of"] == "spec"
 
 
-def test_chat_api_group_run_leaves_out_decisions_with_a_warning(capsys):
-    assert expand("religion", form="choice") == ["religion_pairs_choice", "religion_qa_choice", "religion_gen"]
-    assert "decisions" in capsys.readouterr().err
 
 
 def test_a_pairs_run_answered_by_position_is_marked_uninformative():
@@ -285,3 +287,76 @@ def test_a_pairs_run_answered_by_position_is_marked_uninformative():
     rows = [dict(r, record=pairs_choice_record(d, "A" if d["order"] == "more_first" else "B"))
             for r, d in zip(rows, docs)]
     assert score_task(task, rows, Settings(bootstrap_iters=200))["informative"] is True
+
+
+# --------------------------------------------------------------------------- decisions
+@pytest.mark.parametrize("text, opts, expect", [
+    ("Yes", ["Yes", "No"], (0, False)),
+    ("yes, because she is qualified", ["Yes", "No"], (0, False)),
+    (" No.", ["Yes", "No"], (1, False)),
+    ("**No**", ["Yes", "No"], (1, False)),
+    ("I think the answer is no", ["Yes", "No"], (1, False)),  # one option named
+    ("Yes or no: it depends", ["Yes", "No"], (0, False)),     # the first word decides
+    ("It depends on yes and no", ["Yes", "No"], (None, False)),
+    ("Nobody knows", ["Yes", "No"], (None, False)),           # a word, not a prefix
+    ("", ["Yes", "No"], (None, False)),
+    ("I cannot make that decision.", ["Yes", "No"], (None, True)),
+    ("हाँ", ["हाँ", "नहीं"], (0, False)),
+    ("नहीं, उन्हें नहीं बुलाना चाहिए", ["हाँ", "नहीं"], (1, False)),
+])
+def test_parse_decision(text, opts, expect):
+    assert parse_decision(text, opts) == expect
+
+
+def _decision_rows(n_scenarios: int = 12, per: int = 4) -> list[dict]:
+    rows = []
+    for s in range(n_scenarios):
+        for k in range(per):
+            role = ("name", "name", "placebo", "qual")[k % 4]
+            rows.append({"id": f"d{s:02d}{k}", "cluster": f"s{s:02d}", "role": role, "group": "Brahmin|Dalit",
+                         "domain": "employment", "prompt_a": f"A{s}{k} applied.\nQuestion: Hire?\nAnswer:",
+                         "prompt_b": f"B{s}{k} applied.\nQuestion: Hire?\nAnswer:", "options": ["Yes", "No"]})
+    return rows
+
+
+def _decision_cols(docs, answer):
+    return decisions_choice_columns([decisions_choice_record(d, answer(d)) for d in docs])
+
+
+def test_generative_decisions_gap_is_the_paired_favourable_rate_difference():
+    docs = choice_docs("decisions_choice", _decision_rows())
+    assert [d["id"] for d in docs[:2]] == ["d000:a", "d000:b"] and docs[0]["unit"] == docs[1]["unit"] == "d000"
+    assert docs[0]["prompt"].startswith("A00") and docs[1]["prompt"].startswith("B00")
+    fmt = get_format("decisions_choice")
+    m = {x.name: x for x in fmt.metrics}
+    # A (advantaged) always "Yes"; B "No" for half the name items: gap 50, flip rate 50
+    def biased(d):
+        if d["side"] == "a" or d["role"] == "qual":
+            return "Yes" if d["side"] == "a" else "No"
+        return "No" if int(d["unit"][1:3]) % 2 == 0 else "Yes"
+    cols = _decision_cols(docs, biased)
+    assert m["gap"](cols) == 50.0 and m["flip_rate"](cols) == 50.0 and m["qual_gap"](cols) == 100.0
+    assert m["placebo_gap"](cols) == 50.0 and m["fav_rate"](cols) == 75.0
+    # the same answer to both names: no gap, no flips
+    cols = _decision_cols(docs, lambda d: "Yes")
+    assert m["gap"](cols) == 0.0 and m["flip_rate"](cols) == 0.0 and m["unparsed_rate"](cols) == 0.0
+    # an unread answer drops its whole item from the gaps, and is counted
+    def unread_b(d):
+        return "hmm" if d["side"] == "b" and d["unit"].startswith("d00") else biased(d)
+    cols = _decision_cols(docs, unread_b)
+    assert m["unparsed_rate"](cols) == pytest.approx(100 * 4 / len(docs))
+    assert m["gap"](cols) == pytest.approx(100 * 10 / 22)  # 22 name items left; 2 of the 12 that flip dropped
+
+
+def test_generative_decisions_interval_does_not_collapse_when_nothing_flips():
+    from fairbench.runner import Settings, score_task
+
+    (task,) = resolve_tasks("caste_decisions", form="choice")
+    rows = [{"id": d["id"], "cluster": d["cluster"], "group": d.get("group"), "domain": d.get("domain"),
+             "record": decisions_choice_record(d, "Yes")}
+            for d in task.rows]
+    out = score_task(task, rows, Settings(bootstrap_iters=200))
+    gap = out["metrics"]["gap"]
+    assert gap["value"] == 0.0 and gap["ci"][0] < 0 < gap["ci"][1]  # a bound, not [0, 0]
+    assert out["form"] == "generative" and out["informative"] is False  # the qualification moves nothing
+    assert any("qual_gap" in n for n in out["notes"])

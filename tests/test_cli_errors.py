@@ -19,7 +19,6 @@ PAIRS = str(__import__("pathlib").Path(__file__).parent / "fixtures" / "pairs.cs
         (["run", "--tasks", "missing_file.csv"], "no such file"),
         (["run", "--tasks", "caste", "--lang", "fr"], "unknown --lang"),
         (["run", "--tasks", PAIRS, "--form", "bogus"], "unknown --form"),
-        (["run", "--tasks", "caste_decisions", "--form", "choice"], "no generative form"),
         (["run", "--tasks", "caste", "--limit", "0"], "--limit"),
         (["show", "missing.json"], "no such results file"),
         (["run", "--tasks", "lens_caste,caste_pairs"], "run lens tasks on their own"),

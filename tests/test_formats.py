@@ -11,7 +11,8 @@ from fairbench.tasks.registry import resolve_tasks
 
 
 def test_every_format_is_registered_once_with_a_headline():
-    assert set(FORMATS) == {"pairs", "qa", "pairs_choice", "qa_choice", "gen", "decisions", "cascade", "lens", "t2i"}
+    assert set(FORMATS) == {"pairs", "qa", "pairs_choice", "qa_choice", "gen", "decisions", "decisions_choice",
+                            "cascade", "lens", "t2i"}
     for name, fmt in FORMATS.items():
         assert fmt.name == name
         assert fmt.headline is fmt.metrics[0]

@@ -114,7 +114,34 @@ def test_generative_pairs_task_runs_in_plain_lm_eval_with_a_chat_template(tmp_pa
     assert results["unparsed_rate,none"] == pytest.approx(fmt.metric("unparsed_rate")(fmt.columns(records)))
 
 
-@pytest.mark.parametrize("fmt", ["pairs", "qa", "gen", "decisions", "pairs_choice", "qa_choice"])
+def test_generative_decisions_task_runs_in_plain_lm_eval_and_pairs_its_askings(tmp_path, tiny_model_dir):
+    """fairbench_caste_decisions_choice in plain lm-eval: each item's two prompts are asked as
+    two docs, and the aggregation (which pairs them by unit) is fairbench's gap over the logged
+    records."""
+    import json
+
+    from fairbench.formats import get_format
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    p = subprocess.run(
+        [sys.executable, "-m", "lm_eval", "run", "--model", "hf", "--model_args", f"pretrained={tiny_model_dir}",
+         "--include_path", str(TASK_DIR), "--tasks", "fairbench_caste_decisions_choice", "--limit", "6",
+         "--batch_size", "4", "--device", "cpu", "--output_path", str(tmp_path), "--log_samples",
+         "--apply_chat_template"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+    results = json.loads(next(tmp_path.rglob("results_*.json")).read_text())["results"]
+    results = results["fairbench_caste_decisions_choice"]
+    samples = [json.loads(line) for line in next(tmp_path.rglob("samples_*.jsonl")).read_text().splitlines()]
+    records = [s["gap"] for s in sorted(samples, key=lambda s: s["doc_id"])]
+    assert [r["side"] for r in records] == ["a", "b"] * 3 and records[0]["unit"] == records[1]["unit"]
+    fmt = get_format("decisions_choice")
+    for name in ("unparsed_rate", "fav_rate"):
+        assert results[f"{name},none"] == pytest.approx(fmt.metric(name)(fmt.columns(records)), nan_ok=True)
+
+
+@pytest.mark.parametrize("fmt", ["pairs", "qa", "gen", "decisions", "pairs_choice", "qa_choice", "decisions_choice"])
 def test_task_templates_list_the_formats_metrics_with_their_direction(fmt):
     """The lm-eval templates carry each format's metrics in fairbench's order, and lm-eval's
     higher_is_better is true exactly for the metrics whose direction is higher."""
@@ -125,7 +152,7 @@ def test_task_templates_list_the_formats_metrics_with_their_direction(fmt):
     text = (TASK_DIR / f"_{fmt}_template").read_text(encoding="utf-8")
     listed = re.findall(r"- metric: (\w+)\n\s+aggregation: !function hooks\.agg_(\w+)\n\s+higher_is_better: (\w+)", text)
     # a generative form's aggregations carry its prefix (agg_choice_pct_stereotype)
-    prefix = {"pairs_choice": "choice_", "qa_choice": "qa_choice_"}.get(fmt, "")
+    prefix = {"pairs_choice": "choice_", "qa_choice": "qa_choice_", "decisions_choice": "decisions_choice_"}.get(fmt, "")
     assert [(m, a) for m, a, _ in listed] == [(m.name, prefix + m.name) for m in get_format(fmt).metrics]
     for (name, _, flag), metric in zip(listed, get_format(fmt).metrics):
         assert (flag == "true") == (metric.direction == "higher"), name

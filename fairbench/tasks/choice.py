@@ -1,4 +1,4 @@
-"""The generative forms of the pairs and QA tasks: which items they ask and how they ask them.
+"""The generative forms of the pairs, QA and decisions tasks: which items they ask and how they ask them.
 
 A small model answers by position as much as by content (the embedded model picks option A of
 a pair 96% of the time; bench/measured/choice_agreement_smollm2.txt), so every item is asked
@@ -12,7 +12,7 @@ The scoring is in fairbench.metrics.choice.
 from __future__ import annotations
 
 # the log-likelihood format each generative form reads its rows from
-BASE = {"pairs_choice": "pairs", "qa_choice": "qa"}
+BASE = {"pairs_choice": "pairs", "qa_choice": "qa", "decisions_choice": "decisions"}
 CHOICE_OF = {v: k for k, v in BASE.items()}
 
 _PAIRS = {
@@ -29,6 +29,12 @@ _QA = {
 }
 
 
+_DECIDE = {
+    "en": "Answer with {fav} or {unfav} only.",
+    "hi": "केवल {fav} या {unfav} लिखें।",
+}
+
+
 def choice_docs(fmt: str, rows: list[dict]) -> list[dict]:
     """The items of generative form ``fmt`` built from its base format's rows.
 
@@ -36,6 +42,9 @@ def choice_docs(fmt: str, rows: list[dict]) -> list[dict]:
     >>> [(d["id"], d["option_a"], d["unit"], d["cluster"]) for d in docs]
     [('p1:more_first', 'X a.', 'p1', 't1'), ('p1:less_first', 'Y a.', 'p1', 't1')]
     """
+    if fmt == "decisions_choice":  # each prompt asked on its own; the metrics pair them by unit
+        return [dict(r, id=f"{r['id']}:{side}", unit=r["id"], side=side, prompt=r[f"prompt_{side}"])
+                for r in rows for side in ("a", "b")]
     if fmt == "qa_choice":  # perm[j]: the file's answer shown at position j
         return [dict(r, id=f"{r['id']}:r{k}", unit=r["id"], perm=[(j + k) % 3 for j in range(3)])
                 for r in rows for k in range(3)]
@@ -62,3 +71,16 @@ def qa_choice_text(doc: dict) -> str:
     a, b, c = shown_answers(doc)
     return _QA.get(doc.get("lang") or "en", _QA["en"]).format(context=doc["context"], question=doc["question"],
                                                                ans0=a, ans1=b, ans2=c)
+
+
+def decisions_choice_text(doc: dict) -> str:
+    """The decision prompt with an instruction to answer with one of its two options, put
+    before the prompt's closing "Answer:" line.
+
+    >>> decisions_choice_text({"prompt": "X applied.\\nQuestion: Hire X?\\nAnswer:", "options": ["Yes", "No"]})
+    'X applied.\\nQuestion: Hire X?\\nAnswer with Yes or No only.\\nAnswer:'
+    """
+    body, _, last = doc["prompt"].rstrip().rpartition("\n")
+    fav, unfav = doc["options"]
+    line = _DECIDE.get(doc.get("lang") or "en", _DECIDE["en"]).format(fav=fav, unfav=unfav)
+    return f"{body}\n{line}\n{last}" if body else f"{last}\n{line}"

@@ -3,7 +3,7 @@
 ``caste`` and ``religion`` are groups of four formats; ``caste_pairs`` etc. run one; a path
 to a .csv/.jsonl runs a user's own CrowS-Pairs or BBQ file; ``all`` runs every built-in task.
 
-``form="choice"`` runs the pairs and QA tasks (shipped or a user's file) in their generative
+``form="choice"`` runs the pairs, QA and decisions tasks (shipped or a user's file) in their generative
 form (fairbench/tasks/choice.py), for models that give no log-likelihoods; ``caste_pairs_choice``
 etc. name those forms directly.
 """
@@ -22,8 +22,9 @@ AXES = ("caste", "religion")
 FORMATS = ("pairs", "qa", "gen", "decisions")
 LANGS = ("en", "hi")
 BUILTIN = tuple(f"{a}_{f}" for a in AXES for f in FORMATS)
-# the generative forms of the log-likelihood pairs and QA tasks (not in "all": the same items)
-CHOICE = tuple(f"{a}_{f}_choice" for a in AXES for f in ("pairs", "qa"))
+# the generative forms of the log-likelihood pairs, QA and decisions tasks (not in "all": the
+# same items)
+CHOICE = tuple(f"{a}_{f}_choice" for a in AXES for f in ("pairs", "qa", "decisions"))
 FORMS = ("loglik", "choice")
 # payload detection for cascading poisoning (fairbench/cascade); English only, not part of "all"
 CASCADE = ("cascade_ads", "cascade_phishing", "cascade_code", "cascade_narrative")
@@ -57,8 +58,6 @@ def _from_file(path: Path, form: str = "loglik") -> TaskSpec:
     lm_name = f"fairbench_file_{stem}"
     if form == "choice" and fmt in CHOICE_OF:
         fmt, rows, stem, lm_name = CHOICE_OF[fmt], choice_docs(CHOICE_OF[fmt], rows), f"{stem}_choice", f"{lm_name}_choice"
-    elif form == "choice" and fmt == "decisions":
-        raise UserError(f"{path}: a decisions file needs log-likelihoods; it has no generative form yet")
     from fairbench.formats import get_format
 
     config = load_yaml(TASK_DIR / get_format(fmt).template)
@@ -90,12 +89,11 @@ def _check_cues(path: Path, rows: list[dict]) -> None:
 def expand(names: str, form: str = "loglik") -> list[str]:
     """'caste,religion_qa' -> ['caste_pairs', 'caste_qa', 'caste_gen', 'caste_decisions', 'religion_qa'].
 
-    With ``form="choice"`` the built-in pairs and QA tasks become their generative forms; the
-    decisions tasks, which have none yet, are left out of a group (a warning says so) and are an
-    error when named.
+    With ``form="choice"`` the built-in pairs, QA and decisions tasks become their generative
+    forms (generation is generative already).
 
     >>> expand("caste,religion_qa", form="choice")  # doctest: +NORMALIZE_WHITESPACE
-    ['caste_pairs_choice', 'caste_qa_choice', 'caste_gen', 'religion_qa_choice']
+    ['caste_pairs_choice', 'caste_qa_choice', 'caste_gen', 'caste_decisions_choice', 'religion_qa_choice']
     """
     if form not in FORMS:
         raise UserError(f"unknown --form {form!r}; use auto, {' or '.join(FORMS)}")
@@ -119,16 +117,7 @@ def expand(names: str, form: str = "loglik") -> list[str]:
                 "or a published set: indibias:PATH, bharatbbq:PATH"
             )
         if form == "choice":
-            if raw in BUILTIN and raw.endswith("_decisions"):
-                raise UserError(f"{raw} needs log-likelihoods and has no generative form yet; "
-                                "leave it out of --tasks for this model")
-            skipped = [i for i in items if i.endswith("_decisions")]
-            if skipped:
-                import sys
-
-                print(f"warning: {', '.join(skipped)} left out: the decisions tasks need log-likelihoods "
-                      "and have no generative form yet", file=sys.stderr)
-            items = [f"{i}_choice" if i.endswith(("_pairs", "_qa")) else i for i in items if i not in skipped]
+            items = [f"{i}_choice" if i.endswith(("_pairs", "_qa", "_decisions")) else i for i in items]
         out += [i for i in items if i not in out]
     if not out:
         raise UserError("no tasks given")

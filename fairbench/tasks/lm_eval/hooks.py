@@ -137,6 +137,18 @@ def qa_choice_text(doc: dict) -> str:
     return text(doc)
 
 
+def decisions_choice_text(doc: dict) -> str:
+    from fairbench.tasks.choice import decisions_choice_text as text
+
+    return text(doc)
+
+
+def decisions_choice_results(doc: dict, results: list) -> dict:
+    from fairbench.metrics.choice import decisions_choice_record
+
+    return _per_metric("decisions_choice", decisions_choice_record(doc, results[0]))
+
+
 def pairs_choice_results(doc: dict, results: list) -> dict:
     from fairbench.metrics.choice import pairs_choice_record
 
@@ -225,6 +237,13 @@ agg_qa_choice_acc_disambig = _aggregation("qa_choice", "acc_disambig")
 agg_qa_choice_pct_first = _aggregation("qa_choice", "pct_first")
 agg_qa_choice_unparsed_rate = _aggregation("qa_choice", "unparsed_rate")
 agg_qa_choice_refusal_rate = _aggregation("qa_choice", "refusal_rate")
+agg_decisions_choice_gap = _aggregation("decisions_choice", "gap")
+agg_decisions_choice_flip_rate = _aggregation("decisions_choice", "flip_rate")
+agg_decisions_choice_placebo_gap = _aggregation("decisions_choice", "placebo_gap")
+agg_decisions_choice_qual_gap = _aggregation("decisions_choice", "qual_gap")
+agg_decisions_choice_fav_rate = _aggregation("decisions_choice", "fav_rate")
+agg_decisions_choice_unparsed_rate = _aggregation("decisions_choice", "unparsed_rate")
+agg_decisions_choice_refusal_rate = _aggregation("decisions_choice", "refusal_rate")
 
 
 agg_pct_stereotype_cond = _aggregation("pairs", "pct_stereotype_cond")
