@@ -90,6 +90,19 @@ def test_decisions_task_gives_the_same_gap_in_plain_lm_eval(tmp_path, tiny_model
     assert [r["role"] for r in records] == (["name"] * 4 + ["placebo"]) * 2 + ["qual"] * 2
 
 
+def _plain_lm_eval_chat(tmp_path, model_dir, task: str) -> None:
+    """Plain lm-eval on the first 6 docs of ``task``, with the chat template and samples logged."""
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    p = subprocess.run(
+        [sys.executable, "-m", "lm_eval", "run", "--model", "hf", "--model_args", f"pretrained={model_dir}",
+         "--include_path", str(TASK_DIR), "--tasks", task, "--limit", "6",
+         "--batch_size", "4", "--device", "cpu", "--output_path", str(tmp_path), "--log_samples",
+         "--apply_chat_template"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+
+
 def test_generative_pairs_task_runs_in_plain_lm_eval_with_a_chat_template(tmp_path, tiny_model_dir):
     """The generative form loads in plain lm-eval (--apply_chat_template) and its aggregation is
     fairbench's pct_stereotype over the records it logs; both orders of each pair are asked."""
@@ -97,15 +110,7 @@ def test_generative_pairs_task_runs_in_plain_lm_eval_with_a_chat_template(tmp_pa
 
     from fairbench.formats import get_format
 
-    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
-    p = subprocess.run(
-        [sys.executable, "-m", "lm_eval", "run", "--model", "hf", "--model_args", f"pretrained={tiny_model_dir}",
-         "--include_path", str(TASK_DIR), "--tasks", "fairbench_caste_pairs_choice", "--limit", "6",
-         "--batch_size", "4", "--device", "cpu", "--output_path", str(tmp_path), "--log_samples",
-         "--apply_chat_template"],
-        capture_output=True, text=True, env=env, timeout=300,
-    )
-    assert p.returncode == 0, p.stderr[-2000:]
+    _plain_lm_eval_chat(tmp_path, tiny_model_dir, "fairbench_caste_pairs_choice")
     results = json.loads(next(tmp_path.rglob("results_*.json")).read_text())["results"]["fairbench_caste_pairs_choice"]
     samples = [json.loads(line) for line in next(tmp_path.rglob("samples_*.jsonl")).read_text().splitlines()]
     records = [s["unparsed_rate"] for s in sorted(samples, key=lambda s: s["doc_id"])]
@@ -122,15 +127,7 @@ def test_generative_decisions_task_runs_in_plain_lm_eval_and_pairs_its_askings(t
 
     from fairbench.formats import get_format
 
-    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
-    p = subprocess.run(
-        [sys.executable, "-m", "lm_eval", "run", "--model", "hf", "--model_args", f"pretrained={tiny_model_dir}",
-         "--include_path", str(TASK_DIR), "--tasks", "fairbench_caste_decisions_choice", "--limit", "6",
-         "--batch_size", "4", "--device", "cpu", "--output_path", str(tmp_path), "--log_samples",
-         "--apply_chat_template"],
-        capture_output=True, text=True, env=env, timeout=300,
-    )
-    assert p.returncode == 0, p.stderr[-2000:]
+    _plain_lm_eval_chat(tmp_path, tiny_model_dir, "fairbench_caste_decisions_choice")
     results = json.loads(next(tmp_path.rglob("results_*.json")).read_text())["results"]
     results = results["fairbench_caste_decisions_choice"]
     samples = [json.loads(line) for line in next(tmp_path.rglob("samples_*.jsonl")).read_text().splitlines()]
