@@ -87,6 +87,8 @@ def load_policy(path: str | Path) -> dict:
         raise UserError(f"{path}: no such policy file")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not a UTF-8 text file") from None
     except yaml.YAMLError as e:
         raise UserError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("tasks"), dict) or not raw["tasks"]:
@@ -428,7 +430,9 @@ def compare(
 def _run_candidate(base_path: str, model_spec: str, args: argparse.Namespace, tasks_wanted: list[str]) -> Path:
     """Run the baseline's tasks with the baseline's settings on ``model_spec``; return the results path."""
     from fairbench.api import evaluate
-    from fairbench.tasks import BUILTIN, resolve_tasks
+    from fairbench.tasks import resolve_tasks
+    from fairbench.tasks.adapters import ADAPTERS
+    from fairbench.tasks.registry import BUILTIN, CASCADE, CHOICE
 
     base = Results.load(base_path).data
     _check_file(base, base_path)
@@ -438,10 +442,18 @@ def _run_candidate(base_path: str, model_spec: str, args: argparse.Namespace, ta
     for t in tasks_wanted:
         if t not in base["tasks"]:
             raise UserError(f"{base_path}: has no task {t!r} that the policy checks")
-        name = t if t in BUILTIN else (base["tasks"][t].get("data") or {}).get("path")
+        entry = base["tasks"][t]
+        if t.split("_", 1)[0] in ADAPTERS:
+            # one adapter file makes a task per axis; rerun it as the baseline was run
+            raise UserError(f"task {t!r} comes from a peer-set adapter: run the candidate with "
+                            f"fairbench run --tasks {t.split('_', 1)[0]}:PATH and pass --candidate FILE")
+        # a shipped task by its name (the choice forms and cascade tasks included); a user's file
+        # by its path, in the form the baseline ran it
+        name = t if t in BUILTIN + CHOICE + CASCADE else (entry.get("data") or {}).get("path")
         if not name:
             raise UserError(f"{base_path}: task {t!r} records no data path to rerun it from")
-        (spec,) = resolve_tasks(name, lang=lang)
+        form = "choice" if str(entry.get("format", "")).endswith("_choice") else "loglik"
+        (spec,) = resolve_tasks(name, lang=lang, form=form)
         want = (base["tasks"][t].get("data") or {}).get("sha256")
         if spec.data_sha256 != want and not args.allow_data_mismatch:
             raise UserError(f"task {t!r}: its data ({spec.data_path}) changed since the baseline ran "
@@ -452,7 +464,7 @@ def _run_candidate(base_path: str, model_spec: str, args: argparse.Namespace, ta
                    batch_size=s.get("batch_size", 8), device=args.device, dtype=s.get("dtype", "auto"),
                    lang=lang, bootstrap_iters=s.get("bootstrap_iters", 1000), ci_level=s.get("ci_level", 0.95),
                    samples=s.get("samples", 1), temperature=s.get("temperature", 0.0), output=args.output,
-                   allow_download=args.allow_download)
+                   threads=s.get("threads"), payload=s.get("payload"), allow_download=args.allow_download)
     path = res.path
     print(f"candidate results: {path}", file=sys.stderr)
     return path

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from fairbench.cli import main
+from fairbench.errors import UserError
 from fairbench.gate import compare, load_policy
 from fairbench.runner import Settings, score_task
 from fairbench.tasks.registry import TaskSpec
@@ -425,3 +426,37 @@ def test_candidate_model_reruns_baseline_tasks_and_settings(tmp_path, tiny_model
     printed = capsys.readouterr().out
     assert "pairs" in printed and "pct_stereotype" in printed and "gate passed" in printed
     assert main(["gate", "--baseline", str(base), "--candidate", str(cand), "--candidate-model", "x"]) == 2
+
+
+def test_candidate_model_reruns_a_choice_form_task_in_its_form(tmp_path, tiny_model_dir, capsys):
+    """A baseline of a user's pairs file asked in its generative form is rerun in that form (it was
+    rerun as a log-likelihood pairs task, which the comparison then refused)."""
+    out = tmp_path / "base"
+    assert main(["run", "--model", str(tiny_model_dir), "--tasks", str(FIXTURES / "pairs.csv"), "--form", "choice",
+                 "--output", str(out), "--batch-size", "4", "--bootstrap-iters", "200", "--limit", "4"]) == 0
+    (base,) = out.glob("*.json")
+    (task,) = json.loads(base.read_text())["tasks"]
+    cand_out = tmp_path / "cand"
+    capsys.readouterr()
+    assert main(["gate", "--baseline", str(base), "--candidate-model", str(tiny_model_dir), "--output", str(cand_out)]) in (0, 1)
+    (cand,) = cand_out.glob("*.json")
+    res = json.loads(cand.read_text())
+    assert list(res["tasks"]) == [task] and res["tasks"][task]["format"] == "pairs_choice"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--baseline", "b.json"], "give exactly one of --candidate FILE or --candidate-model MODEL"),
+    (["--baseline", "b.json", "--candidate", "c.json", "--ci-level", "0.2"], "--ci-level must be in [0.5, 1)"),
+    (["--baseline", "b.json", "--candidate", "c.json", "--iters", "5"], "--iters must be at least 100"),
+])
+def test_gate_argument_errors_are_one_line(argv, message, capsys):
+    assert main(["gate", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_policy_that_is_not_utf8_is_one_line(tmp_path, capsys):
+    policy = tmp_path / "policy.yaml"
+    policy.write_bytes(b"tasks:\n  caste_pairs: {max_increase: 2}\n# \xff\xfe\n")
+    with pytest.raises(UserError, match="not a UTF-8 text file"):
+        load_policy(policy)
