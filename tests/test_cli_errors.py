@@ -28,6 +28,14 @@ PAIRS = str(__import__("pathlib").Path(__file__).parent / "fixtures" / "pairs.cs
         (["run", "--tasks", PAIRS, "--draft-model", "x"], "go with --mitigation ambedkar"),
         (["run", "--tasks", PAIRS, "--mitigation", "uddia", "--verifier-model", "x"], "go with --mitigation ambedkar"),
         (["run", "--model", "diffusers:/no/such/folder", "--tasks", "t2i_objects"], "diffusers model"),
+        (["run", "--tasks", PAIRS, "--batch-size", "0"], "--batch-size must be at least 1"),
+        (["run", "--tasks", "lens_caste", "--limit", "0"], "--limit must be a positive number of triples"),
+        (["lens", "--target", "doctor", "--refs", "Brahmin,Dalit", "--boot", "-1"], "--boot must be >= 0"),
+        (["t2i", "run", "--model", "diffusers:/no/such", "--limit", "0"], "--limit must be a positive number of prompts"),
+        *[(["t2i", "run", "--model", "diffusers:/no/such", flag, "0"], "--steps and --bd-images must be at least 1")
+          for flag in ("--batch-size", "--images-per-prompt", "--steps", "--bd-images")],
+        (["t2i", "score", "--captions", "/no/such.jsonl"], "/no/such.jsonl: no such captions file"),
+        (["t2i", "score", "--captions", "/no/such.jsonl", "--bd-images", "0"], "--bd-images must be at least 1"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(argv, expect, capsys):
@@ -90,6 +98,36 @@ def test_show_rejects_non_results_json(tmp_path, capsys):
     f.write_text('{"a": 1}')
     assert main(["show", str(f)]) == 2
     assert "not a fairbench results file" in capsys.readouterr().err
+
+
+def test_lens_api_rejects_negative_resamples_before_the_model():
+    """``lens_boot`` has no flag on ``fairbench run``; a script sets it through the API."""
+    from fairbench.errors import UserError
+    from fairbench.lens import run_lens_tasks
+
+    with pytest.raises(UserError, match="concept resamples must be >= 0") as e:
+        run_lens_tasks("no-such-model", "lens_caste", boot=-1)
+    assert "\n" not in str(e.value)
+
+
+def test_no_free_run_id_is_one_line(tmp_path, monkeypatch, capsys):
+    """Every run id of this second taken (999 of them): one line, exit 2, nothing overwritten."""
+    import json
+
+    import fairbench.results
+
+    monkeypatch.setattr(fairbench.results, "run_stem", lambda label, stamp: "busy")
+    out = tmp_path / "out"
+    out.mkdir()
+    for k in range(1, 1000):
+        (out / ("busy.samples.jsonl" if k == 1 else f"busy-{k}.samples.jsonl")).write_text("taken\n")
+    caps = tmp_path / "caps.jsonl"
+    caps.write_text(json.dumps({"prompt": "a picture of a dog", "caption": "a dog on the road"}) + "\n")
+    argv = ["t2i", "score", "--captions", str(caps), "--output", str(out), "--bootstrap-iters", "20", "--bd-images", "1"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"fairbench: error: {out}: no free run id for busy"]
+    assert not list(out.glob("*.json")) and (out / "busy-999.samples.jsonl").read_text() == "taken\n"
 
 
 def test_console_script_has_no_traceback_on_bad_input():
