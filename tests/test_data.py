@@ -9,8 +9,6 @@ import importlib.util
 import json
 import re
 import shutil
-import subprocess
-import sys
 import unicodedata
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -127,51 +125,59 @@ def caste_sides() -> tuple:
 ADVANTAGED_RELIGIONS = {"Hindu", "Parsi", "Jain"}
 
 
-def load_build_module():
-    spec = importlib.util.spec_from_file_location("fairbench_data_build_under_test",
-                                                  DATA / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def build_outputs() -> set[str]:
+    """The names data/build.py writes (the decisions sets are checked by tests/test_decisions.py)."""
+    names = {f"{a}_{f}.{l}.jsonl" for a, f, l in all_files()}
+    names |= {f"{a}_decisions.{l}.jsonl" for a in AXES for l in LANGS}
+    return names | {"identity_lexicon.json", "cue_groups.json", "caste.md", "religion.md"}
 
 
 # --------------------------------------------------------------------------- build
-# The committed files are compared with a fresh build once, here (scripts/test.sh does not run
-# `build.py --check` again); the drift test checks the command's exit codes on a copy.
-def test_build_reproduces_every_committed_file_exactly():
-    build = load_build_module()
-    first = build.expected_files(DATA)
-    second = build.expected_files(DATA)
-    assert first == second, "build is not deterministic"
-    names = {p.name for p in first}
-    expected = {f"{a}_{f}.{l}.jsonl" for a, f, l in all_files()}
-    expected |= {f"{a}_decisions.{l}.jsonl" for a in AXES for l in LANGS}  # tests/test_decisions.py
-    expected |= {"identity_lexicon.json", "cue_groups.json", "caste.md", "religion.md"}
-    assert names == expected
-    for path, text in first.items():
-        assert path.read_bytes() == text.encode("utf-8"), f"{path.name} differs from a fresh build"
-
-
-def test_build_check_fails_on_drift(tmp_path):
-    copy = tmp_path / "data"
+# The build takes seconds, so it runs once (a module-scoped fixture): in a copy of data/ (the drift test
+# damages the copy), through the copy's own build.py. scripts/test.sh does not run
+# `build.py --check` again.
+@pytest.fixture(scope="module")
+def build(tmp_path_factory):
+    """(the copy's build module, {file name: text a fresh build writes})."""
+    copy = tmp_path_factory.mktemp("build") / "data"
     copy.mkdir()
     shutil.copy2(DATA / "build.py", copy / "build.py")
-    shutil.copytree(DATA / "src", copy / "src",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    for name in [f"{a}_{f}.{l}.jsonl" for a, f, l in all_files()] + [
-            f"{a}_decisions.{l}.jsonl" for a in AXES for l in LANGS] + [
-            "identity_lexicon.json", "cue_groups.json", "caste.md", "religion.md"]:
+    shutil.copytree(DATA / "src", copy / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in build_outputs():
         shutil.copy2(DATA / name, copy / name)
-    cmd = [sys.executable, str(copy / "build.py"), "--check"]
-    target = copy / "religion_qa.hi.jsonl"
+    spec = importlib.util.spec_from_file_location("fairbench_data_build_under_test", copy / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    files = module.expected_files()  # the one build
+    return module, {p.name: text for p, text in files.items()}
+
+
+def test_build_reproduces_every_committed_file_exactly(build):
+    """The committed files are current, and the build is deterministic: they were written by
+    another process (another hash seed, maybe another machine) and this build gives the same bytes."""
+    _, files = build
+    assert set(files) == build_outputs()
+    for name, text in files.items():
+        assert (DATA / name).read_bytes() == text.encode("utf-8"), (
+            f"{name} differs from a fresh build: run python data/build.py; if that changes "
+            "nothing, the build is not deterministic")
+
+
+def test_build_check_fails_on_drift(build, monkeypatch, capsys):
+    """``--check`` exits 1 naming a damaged file, the build rewrites just that file, and
+    ``--check`` passes again; main() is given the session's build instead of building again."""
+    module, files = build
+    monkeypatch.setattr(module, "expected_files", lambda root=module.HERE: {root / n: t for n, t in files.items()})
+    target = module.HERE / "religion_qa.hi.jsonl"
     lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
     target.write_text("".join(lines[:-1]), encoding="utf-8")  # drop one row
-    assert subprocess.run(cmd, capture_output=True, timeout=120).returncode == 1
+    assert module.main(["--check"]) == 1
+    assert "out of date: data/religion_qa.hi.jsonl" in capsys.readouterr().err
 
-    # rebuilding the copy repairs it
-    assert subprocess.run([sys.executable, str(copy / "build.py")], capture_output=True,
-                          timeout=120).returncode == 0
-    assert subprocess.run(cmd, capture_output=True, timeout=120).returncode == 0
+    # rebuilding the copy repairs it, and rewrites nothing else
+    assert module.main([]) == 0
+    assert capsys.readouterr().out.splitlines() == ["wrote data/religion_qa.hi.jsonl"]
+    assert module.main(["--check"]) == 0
 
 
 # --------------------------------------------------------------------------- schema
