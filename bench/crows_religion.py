@@ -75,7 +75,9 @@ def main() -> int:
     from fairbench.models import load_lm, resolve_model
     from fairbench.runner import Settings, run
     from fairbench.tasks import resolve_tasks
-    from fairbench.tasks.peer import lm_eval_crows_pairs_config
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from peer import lm_eval_crows_pairs_config  # bench/, beside this script
 
     logging.getLogger("lm_eval").setLevel(logging.ERROR)
     spec = resolve_model(args.model)

@@ -1,16 +1,29 @@
 """fairbench gives lm-eval's numbers on the same rows and model, and its tasks load in plain lm-eval."""
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from fairbench.cli import main
 from fairbench.results import load_results, load_samples
 from fairbench.tasks.paths import TASK_DIR
-from fairbench.tasks.peer import lm_eval_crows_pairs_config
+
+
+def _bench_peer():
+    # bench/peer.py is a bench script's helper, not part of the package: loaded by its path
+    path = Path(__file__).resolve().parents[1] / "bench" / "peer.py"
+    spec = importlib.util.spec_from_file_location("fairbench_bench_peer", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+lm_eval_crows_pairs_config = _bench_peer().lm_eval_crows_pairs_config
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,9 @@
 """lm-eval's own crows_pairs task config, pointed at a local CrowS-Pairs CSV.
 
-For comparison runs only (the parity test and bench/): the config, prompt and scoring are
-lm-eval's files, unchanged; only the dataset source moves from the hub to a local path.
+For comparison runs only (bench/crows_religion.py and tests/test_lm_eval_parity.py, which loads
+this file by its path): the config, prompt and scoring are lm-eval's files, unchanged; only the
+dataset source moves from the hub to a local path. It lives in bench/, not the package, because
+no fairbench command uses it.
 """
 
 from __future__ import annotations
