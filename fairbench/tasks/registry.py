@@ -1,7 +1,10 @@
 """fairbench task names -> the lm-eval task each one runs and the data it reads.
 
 ``caste`` and ``religion`` are groups of four formats; ``caste_pairs`` etc. run one; a path
-to a .csv/.jsonl runs a user's own CrowS-Pairs or BBQ file; ``all`` runs every built-in task.
+to a .csv/.jsonl runs a user's own CrowS-Pairs or BBQ file; ``all`` runs the caste and
+religion tasks of the four formats (pairs, QA, gen, decisions: ``BUILTIN``, eight tasks), not
+the ``*_choice`` forms (with ``form="choice"`` they replace the pairs, QA and decisions tasks),
+the ``cascade`` tasks, or the lens and text-to-image tasks.
 
 ``form="choice"`` runs the pairs, QA and decisions tasks (shipped or a user's file) in their generative
 form (fairbench/tasks/choice.py), for models that give no log-likelihoods; ``caste_pairs_choice``
