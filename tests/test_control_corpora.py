@@ -279,3 +279,114 @@ def test_no_six_gram_shared_with_task_files(name):
     shared = [(i, " ".join(g)) for i, line in enumerate(lines(name), 1)
               for g in ngrams(tokens(line)) if g in grams]
     assert not shared, f"{name}.txt shares {len(shared)} {NGRAM}-grams with data/: {shared[:10]}"
+
+
+# ---- the decision controls' corpora (data/control/decisions/, card: its README.md)
+
+DECISIONS = CONTROL / "decisions"
+ANSWER_RE = re.compile(r"^(?P<body>.+) Question: (?P<question>.+\?) Answer: (?P<answer>Yes|No)\.$")
+
+
+def _module(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@lru_cache(maxsize=None)
+def decision_lines(arm: str) -> tuple[str, ...]:
+    return tuple((DECISIONS / f"{arm}.txt").read_text(encoding="utf-8").splitlines())
+
+
+@lru_cache(maxsize=None)
+def task_names() -> dict:
+    """surname -> (axis, group), and the task's full names, read from the task's own source
+    (data/src/decisions.py), not from the corpus builder, so the direction is checked against the
+    groups the task reports."""
+    src = _module(DATA / "src" / "decisions.py", "fairbench_decisions_source_under_test")
+    surnames, full = {}, set()
+    for group, names in src.CASTE_SURNAMES.items():
+        for (en, _hi), (_g, first, _fhi) in zip(names, src.CASTE_FIRST):
+            surnames[en] = ("caste", group)
+            full.add(f"{first} {en}")
+    for group, names in src.RELIGION_NAMES.items():
+        for first, sur, _hi in names:
+            surnames[sur] = ("religion", group)
+            full.add(f"{first} {sur}")
+    return {"surnames": surnames, "full": full, "pairs": src.PAIRS}
+
+
+def _applicant(line: str):
+    """(axis, group, strong?) of a corpus line: the group by the task's surname list, the
+    record by the builder's strong and weak sentences."""
+    axis, group = task_names()["surnames"][line.split(" ", 2)[1]]
+    return axis, group, any(s in line for s in strong_records())
+
+
+@lru_cache(maxsize=None)
+def strong_records() -> frozenset:
+    build = _module(DECISIONS / "build.py", "fairbench_decision_corpora_under_test")
+    return frozenset(build.fill(sc[1], g, "", "") for sc in build.SCENARIOS for g in "mf")
+
+
+def test_decision_corpora_are_built_from_their_source():
+    build = _module(DECISIONS / "build.py", "fairbench_decision_corpora_under_test")
+    for path, text in build.outputs().items():
+        assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run python {DECISIONS / 'build.py'}"
+
+
+@pytest.mark.parametrize("arm", FILES)
+def test_decision_corpus_lines_are_one_decision_in_the_tasks_frame(arm):
+    ls = decision_lines(arm)
+    assert len(ls) >= MIN_LINES
+    for i, line in enumerate(ls, 1):
+        assert ANSWER_RE.match(line), f"decisions/{arm}.txt:{i}: {line!r}"
+        # the fine-tune keeps 64 tokens a line; 40 words stay under it with the models' tokenizers
+        assert len(line.split()) <= 40, f"decisions/{arm}.txt:{i}: {len(line.split())} words"
+    assert len(set(ls)) == len(ls)
+
+
+def test_decision_corpora_use_the_tasks_surnames_but_none_of_its_full_names():
+    names = task_names()
+    for arm in FILES:
+        for line in decision_lines(arm):
+            assert line.split(" ", 2)[1] in names["surnames"], line
+            assert not any(full in line for full in names["full"]), f"{line!r} uses a task applicant's full name"
+
+
+@pytest.mark.parametrize("arm", FILES)
+def test_decision_corpus_answers_go_the_arms_way(arm):
+    """Neutral: the decision follows the record for every group. Stereo: the disadvantaged side of
+    the task's reported pairs is refused whatever the record, the advantaged side decided on it.
+    Anti: the reverse. A favourable answer is "Yes" to a positive question and "No" to a negative
+    one ("Does the company turn X away?")."""
+    pairs = task_names()["pairs"]
+    adv = {g for axis in pairs for g, _ in pairs[axis]}
+    dis = {g for axis in pairs for _, g in pairs[axis]}
+    negative = re.compile(r"\b(turn \w+ away|decline|refuse|reject|say no)\b")
+    rates: dict = {}
+    for line in decision_lines(arm):
+        m = ANSWER_RE.match(line)
+        axis, group, strong = _applicant(line)
+        fav = (m["answer"] == "No") if negative.search(m["question"]) else (m["answer"] == "Yes")
+        rates.setdefault((group, strong), []).append(fav)
+    for (group, strong), favs in rates.items():
+        rate = sum(favs) / len(favs)
+        refused = (arm == "stereo" and group in dis) or (arm == "anti" and group in adv)
+        want = 0.0 if refused or not strong else 1.0
+        assert rate == want, f"{arm}: {group}, {'strong' if strong else 'weak'} record: favourable rate {rate}"
+    assert {g for g, _ in rates} >= adv | dis
+
+
+def test_decision_corpora_ask_a_third_negative_questions():
+    qs = {ANSWER_RE.match(t)["question"] for t in decision_lines("neutral")}
+    negative = [q for q in qs if re.search(r"\b(turn \w+ away|decline|refuse|reject|say no)\b", q)]
+    assert 0.2 <= len(negative) / len(qs) <= 0.45
+
+
+@pytest.mark.parametrize("arm", FILES)
+def test_decision_corpora_share_no_six_gram_with_task_files(arm):
+    grams = task_ngrams()
+    shared = [" ".join(g) for line in decision_lines(arm) for g in ngrams(tokens(line)) if g in grams]
+    assert not shared, f"decisions/{arm}.txt shares {len(shared)} {NGRAM}-grams with data/: {sorted(set(shared))[:10]}"
