@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def _load(base_path: str, cand_path: str):
-    from fairbench.gate import badness_metric, pair_task
+    from fairbench.gate import pair_task
     from fairbench.formats import get_format
     from fairbench.results import load_results, load_samples
 
@@ -36,7 +36,7 @@ def _load(base_path: str, cand_path: str):
     for t, entry in base["tasks"].items():
         if t not in cand["tasks"]:
             continue
-        metric = badness_metric(get_format(entry["format"]).metric(entry["headline"]))
+        metric = get_format(entry["format"]).metric(entry["headline"]).as_badness()
         out.append((t, metric, pair_task(t, entry["format"], brows, crows)))
     return out
 

@@ -180,28 +180,6 @@ class GateReport:
         return any(r.failed for r in self.results)
 
 
-def badness_metric(metric: Metric) -> Metric:
-    """The metric re-expressed as "higher is worse", so one paired bootstrap covers all directions.
-
-    >>> from fairbench.metrics.stereotype import PCT_STEREOTYPE
-    >>> cols = {"ll_more": np.array([-1.0, -1.0, -2.0, -3.0]), "ll_less": np.array([-2.0, -2.0, -1.0, -4.0])}
-    >>> PCT_STEREOTYPE(cols), badness_metric(PCT_STEREOTYPE)(cols)  # 75% -> 25 points from the ideal 50
-    (75.0, 25.0)
-    """
-    fn = metric.fn
-    if metric.direction == "lower":
-        bad = fn
-    elif metric.direction == "higher":
-        def bad(cols):
-            return -np.asarray(fn(cols), dtype=float)
-    else:
-        ideal = float(metric.ideal)
-
-        def bad(cols):
-            return np.abs(np.asarray(fn(cols), dtype=float) - ideal)
-    return dataclasses.replace(metric, name=f"{metric.name}:badness", fn=bad, direction="lower", ideal=None)
-
-
 def _check_file(res: dict, label: str) -> None:
     """What the gate needs beyond what every results file has (``results.load_results``
     checks that): a finished run, and formats this fairbench can recompute."""
@@ -298,7 +276,7 @@ def _verdict(r: CheckResult, alpha: float) -> None:
     for bound, broken, text in (
         (c.max, lambda b: v > b, "above max"),
         (c.min, lambda b: v < b, "below min"),
-        (c.max_distance, lambda b: abs(v - m.ideal) > b, f"farther from {m.ideal} than max_distance"),
+        (c.max_distance, lambda b: m.badness(v) > b, f"farther from {m.ideal} than max_distance"),
     ):
         if bound is None:
             continue
@@ -400,7 +378,7 @@ def compare(
                                     f"{_value(metric, all_cols):.6g} from its samples file; they do not belong together")
             delta, ci = paired_bootstrap_delta(metric, b_cols, c_cols, clusters=shared_clusters, iters=iters,
                                                seed=seed, level=level)
-            worse, draws = paired_bootstrap_draws(badness_metric(metric), b_cols, c_cols, clusters=shared_clusters,
+            worse, draws = paired_bootstrap_draws(metric.as_badness(), b_cols, c_cols, clusters=shared_clusters,
                                                   iters=iters, seed=seed)
             r = CheckResult(c, metric, _value(metric, b_cols), _value(metric, c_cols),
                             cand["tasks"][t]["metrics"][c.metric].get("value"), delta, ci, worse,

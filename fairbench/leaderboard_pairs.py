@@ -82,7 +82,7 @@ def _two_sided(draws: np.ndarray) -> float | None:
 def _compare(col: Column, a: Row, b: Row, cache: dict, seed: int) -> Comparison | str:
     """One comparison, or the reason it cannot be made."""
     from fairbench.formats import get_format
-    from fairbench.gate import badness_metric, pair_task
+    from fairbench.gate import pair_task
     from fairbench.metrics.bootstrap import paired_bootstrap_draws, percentiles
 
     ra, rb = a.cells[col.task][1], b.cells[col.task][1]
@@ -102,7 +102,7 @@ def _compare(col: Column, a: Row, b: Row, cache: dict, seed: int) -> Comparison 
                 return f"the samples of {row_name(row)} give {again:.6g}, not the reported {reported}"
         va, vb = float(metric.fn(pt.base)), float(metric.fn(pt.cand))
         delta, draws = paired_bootstrap_draws(metric, pt.base, pt.cand, clusters=pt.clusters, iters=ITERS, seed=seed)
-        worse, wdraws = paired_bootstrap_draws(badness_metric(metric), pt.base, pt.cand, clusters=pt.clusters,
+        worse, wdraws = paired_bootstrap_draws(metric.as_badness(), pt.base, pt.cand, clusters=pt.clusters,
                                                iters=ITERS, seed=seed)
     finite = None if wdraws is None else wdraws[np.isfinite(wdraws)]
     ok = finite is not None and finite.size > 1 and np.isfinite(worse)

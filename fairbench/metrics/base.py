@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
@@ -64,11 +65,33 @@ class Metric:
         """Whether the metric has a better side (an "info" metric is only reported)."""
         return self.direction != "info"
 
-    def badness(self, value: float) -> float:
-        """Map a value to "higher is worse", for ranking and regression checks."""
+    def badness(self, value):
+        """Map a value, or an array of values, to "higher is worse", for ranking and regression
+        checks: the one rule the gate, the leaderboard and the runner all use."""
         if self.direction == "info":
             raise ValueError(f"{self.name} is informational: it has no better or worse side")
         return badness(self.direction, self.ideal, value)
+
+    def as_badness(self) -> Metric:
+        """This metric re-expressed as "higher is worse" (direction lower), so one paired
+        bootstrap of the badness covers every direction.
+
+        >>> from fairbench.metrics.stereotype import PCT_STEREOTYPE
+        >>> cols = {"ll_more": np.array([-1.0, -1.0, -2.0, -3.0]), "ll_less": np.array([-2.0, -2.0, -1.0, -4.0])}
+        >>> PCT_STEREOTYPE(cols), PCT_STEREOTYPE.as_badness()(cols)  # 75% -> 25 points from the ideal 50
+        (75.0, 25.0)
+        """
+        if self.direction == "lower":
+            bad = self.fn
+        else:
+            if self.direction == "ideal":
+                float(self.ideal)  # an ideal metric without its ideal fails here, not in the bootstrap
+            elif self.direction != "higher":
+                raise ValueError(f"{self.name} is informational: it has no better or worse side")
+
+            def bad(cols):
+                return self.badness(np.asarray(self.fn(cols), dtype=float))
+        return dataclasses.replace(self, name=f"{self.name}:badness", fn=bad, direction="lower", ideal=None)
 
     @property
     def direction_text(self) -> str:
@@ -77,8 +100,8 @@ class Metric:
 
 # The three rules every table, the gate and the leaderboard use, also for metadata read from a
 # results file whose metric this fairbench does not define.
-def badness(direction: str, ideal: float | None, value: float) -> float:
-    """``value`` as "higher is worse" for a metric of this direction.
+def badness(direction: str, ideal: float | None, value):
+    """``value`` (a number or an array of them) as "higher is worse" for a metric of this direction.
 
     >>> badness("lower", None, 3.0), badness("higher", None, 3.0), badness("ideal", 50.0, 45.0)
     (3.0, -3.0, 5.0)
