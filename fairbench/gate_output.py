@@ -10,6 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Literal
 
+from fairbench.metrics.base import format_interval, format_number
 from fairbench.report import text_table
 
 if TYPE_CHECKING:
@@ -17,12 +18,11 @@ if TYPE_CHECKING:
 
 
 def _num(v: float | None) -> str:
-    return "n/a" if v is None or v != v else f"{v:.2f}"
+    return format_number(v, 2, na_for="nan")
 
 
 def _delta(v: float, ci) -> str:
-    s = "n/a" if v != v else f"{v:+.2f}"
-    return s + ("" if ci is None else f" [{ci[0]:+.2f}, {ci[1]:+.2f}]")
+    return format_number(v, 2, signed=True, na_for="nan") + format_interval(ci, 2, signed=True)
 
 
 def _p(p: float | None) -> str:

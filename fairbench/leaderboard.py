@@ -253,9 +253,6 @@ def build(paths: list[str]) -> tuple[list[Row], list[Column]]:
 # text outputs
 
 
-fmt_value = format_value
-
-
 def md_text(text) -> str:
     # a results file is untrusted: no table breaks, no raw HTML in renderers that allow it
     return (str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
@@ -294,7 +291,7 @@ def to_markdown(rows: list[Row], cols: list[Column]) -> str:
     for row in rows:
         cells = [md_text(row.model), md_text(row.mitigation or "none"), md_text(row.settings_text), row.data_id, str(len(row.runs))]
         for c in cols:
-            s = md_text(fmt_value(row.value(c))) if c.task in row.cells else "-"
+            s = md_text(format_value(row.value(c))) if c.task in row.cells else "-"
             if c.task in row.best:
                 s = f"**{s}**"
             if c.task in row.off_reference:
@@ -318,7 +315,7 @@ def to_markdown(rows: list[Row], cols: list[Column]) -> str:
             vals = []
             for g in groups:
                 v, n = group_value(row, c, g)
-                vals.append("-" if n is None else f"{md_text(fmt_value(v))} (n={n})")
+                vals.append("-" if n is None else f"{md_text(format_value(v))} (n={n})")
             out.append(f"| {md_text(row.model)} | {md_text(row.mitigation or 'none')} | " + " | ".join(vals) + " |")
     return "\n".join(out) + "\n"
 

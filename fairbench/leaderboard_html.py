@@ -10,8 +10,9 @@ import hashlib
 import math
 from html import escape
 
-from fairbench.leaderboard import Column, Row, fmt_value, group_value, groups_of
+from fairbench.leaderboard import Column, Row, group_value, groups_of
 from fairbench.leaderboard_pairs import ALPHA, INTRO, ITERS, Comparison, row_name
+from fairbench.metrics.base import format_interval, format_number, format_value
 
 PALETTE = ("#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e", "#9498a0")
 
@@ -99,7 +100,7 @@ def _main_table(rows: list[Row], cols: list[Column]) -> str:
                          'questions; decisions not moved by the qualification; a forced choice answered by position): '
                          'uninformative">&Dagger;</span>')
             n = f' title="n={_e(v.get("n"))}"' if v is not None and v.get("n") is not None else ""
-            tds += f'<td class="{cls}" data-v="{key}"{n}>{_e(fmt_value(v))}{mark}</td>'
+            tds += f'<td class="{cls}" data-v="{key}"{n}>{_e(format_value(v))}{mark}</td>'
         body.append(f'<tr data-i="{i}">{tds}</tr>')
     return (f'<table class="sortable" id="leaderboard"><thead><tr>{th}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
@@ -161,7 +162,7 @@ def _forest(rows: list[Row], col: Column) -> str:
             a, b = (x(float(c)) for c in v["ci"])
             out.append(f'<path d="M{a:.1f} {y}H{b:.1f}M{a:.1f} {y - 4}V{y + 4}M{b:.1f} {y - 4}V{y + 4}" '
                        f'stroke="{colour}" stroke-width="1.2" fill="none"/>')
-        tip = f"{name}: {fmt_value(v)}" + (" (uninformative or other data)" if grey else "")
+        tip = f"{name}: {format_value(v)}" + (" (uninformative or other data)" if grey else "")
         out.append(f'<circle cx="{x(float(v["value"])):.1f}" cy="{y}" r="4" fill="{colour}"><title>{_e(tip)}</title></circle>')
     axis_y = len(present) * line + 4
     out += _ticks(x, lo, hi, step, axis_y, left, width)
@@ -181,11 +182,10 @@ def _comparisons(comps: list[Comparison], notes: list[str]) -> str:
     th = "".join(f'<th class="sortable" scope="col">{h}</th>' for h in heads)
     body = []
     for i, c in enumerate(comps):
-        ci = "" if c.delta_ci is None else f" [{c.delta_ci[0]:+.1f}, {c.delta_ci[1]:+.1f}]"
         cells = [(f"{c.col.label}: {c.col.metric}", c.col.label.lower()), (row_name(c.a), row_name(c.a).lower()),
                  (row_name(c.b), row_name(c.b).lower()), (f"{c.n} ({c.n_clusters})", c.n),
-                 (f"{c.value_a:.1f}", c.value_a), (f"{c.value_b:.1f}", c.value_b),
-                 (f"{c.delta:+.1f}{ci}", c.delta),
+                 (format_number(c.value_a), c.value_a), (format_number(c.value_b), c.value_b),
+                 (format_number(c.delta, signed=True) + format_interval(c.delta_ci, signed=True), c.delta),
                  ("n/a" if c.p_holm is None else f"{c.p_holm:.3g}", "" if c.p_holm is None else c.p_holm),
                  (c.verdict, c.verdict.lower())]
         cls = ' class="best"' if c.better is not None else ""
@@ -227,7 +227,7 @@ def _plot(rows: list[Row], col: Column, groups: list[str]) -> str:
             if v and v.get("value") is not None:
                 val = float(v["value"])
                 x0, x1 = sorted((x(max(lo, 0.0) if lo < 0 < hi else lo), x(val)))
-                tip = f"{_label(r)} / {g}: {fmt_value(v)} (n={n})"
+                tip = f"{_label(r)} / {g}: {format_value(v)} (n={n})"
                 out.append(f'<rect x="{x0:.1f}" y="{y + 1}" width="{max(x1 - x0, 1):.1f}" height="{bar - 2}" '
                            f'fill="{PALETTE[i % len(PALETTE)]}"><title>{_e(tip)}</title></rect>')
                 if v.get("ci"):
@@ -260,7 +260,7 @@ def _drilldown(rows: list[Row], col: Column) -> str:
             v, n = group_value(row, col, g)
             has = v is not None and v.get("value") is not None
             key = f"{col.badness(float(v['value'])):.12g}" if has else ""
-            tds += f'<td data-v="{key}">{"-" if n is None else _e(fmt_value(v)) + f" <small>(n={_e(n)})</small>"}</td>'
+            tds += f'<td data-v="{key}">{"-" if n is None else _e(format_value(v)) + f" <small>(n={_e(n)})</small>"}</td>'
         body.append(f'<tr data-i="{i}">{tds}</tr>')
     return (f'<details open><summary>{_e(col.task)}: {_e(col.metric)} by group '
             f'({_e(col.direction_text)})</summary>{_plot(rows, col, groups)}'

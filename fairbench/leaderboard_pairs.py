@@ -17,6 +17,7 @@ import numpy as np
 
 from fairbench.errors import UserError
 from fairbench.leaderboard import Column, Row, csv_text, md_text
+from fairbench.metrics.base import format_interval, format_number
 
 ALPHA = 0.05  # the board's family-wise error rate (two-sided)
 ITERS = 2000
@@ -157,16 +158,6 @@ def compare_rows(rows: list[Row], cols: list[Column], *, seed: int = 1234) -> tu
     return out, notes
 
 
-def _num(x: float | None, signed: bool = False) -> str:
-    if x is None or not np.isfinite(x):
-        return "n/a"
-    return f"{x:+.1f}" if signed else f"{x:.1f}"
-
-
-def _ci(ci) -> str:
-    return "[n/a]" if ci is None else f"[{ci[0]:+.1f}, {ci[1]:+.1f}]"
-
-
 INTRO = ("Every two rows that ran a column's task on the same data, compared on the items both ran "
          "(paired, the clusters resampled together, {iters} draws). a and b: the headline on the shared "
          "items; b - a with its 95% CI. Verdict: the row closer to the ideal (or lower / higher, by the "
@@ -182,11 +173,16 @@ def to_markdown(comps: list[Comparison], notes: list[str]) -> str:
     else:
         out += ["| column | a | b | items (clusters) | a | b | b - a [95% CI] | Holm p | verdict |",
                 "|---|---|---|---|---|---|---|---|---|"]
+
+        def num(x, signed=False):  # a non-finite value (an empty share on the shared items) is n/a
+            return format_number(x, signed=signed, na_for="nonfinite")
+
         for c in comps:
             p = "n/a" if c.p_holm is None else f"{c.p_holm:.3g}"
             out.append(f"| {md_text(c.col.label)}: {md_text(c.col.metric)} | {md_text(row_name(c.a))} | {md_text(row_name(c.b))} | "
-                       f"{c.n} ({c.n_clusters}) | {_num(c.value_a)} | {_num(c.value_b)} | "
-                       f"{_num(c.delta, True)} {_ci(c.delta_ci)} | {p} | {md_text(c.verdict)} |")
+                       f"{c.n} ({c.n_clusters}) | {num(c.value_a)} | {num(c.value_b)} | "
+                       f"{num(c.delta, signed=True)}{format_interval(c.delta_ci, signed=True, missing=' [n/a]')} | "
+                       f"{p} | {md_text(c.verdict)} |")
     if notes:
         out += ["", "Not compared:", ""] + [f"- {md_text(n)}" for n in notes]
     return "\n".join(out) + "\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fairbench.metrics.base import direction_text, format_value as _fmt
+from fairbench.metrics.base import direction_text, format_value
 
 
 
@@ -54,7 +54,7 @@ def format_results(results: dict) -> str:
         for mname, m in task["metrics"].items():
             star = "*" if mname == task["headline"] else ""
             mark = " ‡" if task.get("informative") is False and mname in _reading_check(task)[0] else ""
-            rows.append([name, mname + star, _fmt(m) + mark, m["unit"], _direction(m), str(m["n"])])
+            rows.append([name, mname + star, format_value(m) + mark, m["unit"], _direction(m), str(m["n"])])
     parts.append(text_table(["task", "metric", "value [95% CI]", "unit", "direction", "n"], rows))
     notes = [f"{name}: {note}" for name, task in results["tasks"].items() for note in task.get("notes", [])]
     if notes:
@@ -64,14 +64,14 @@ def format_results(results: dict) -> str:
             continue
         h = task["headline"]
         cols = [c for c in GROUP_COLUMNS.get(task["format"], (h,)) if c in task["metrics"]] or [h]
-        grows = [[g, *(_fmt(v["metrics"][c]) for c in cols), str(v["n"])] for g, v in task["groups"].items()]
+        grows = [[g, *(format_value(v["metrics"][c]) for c in cols), str(v["n"])] for g, v in task["groups"].items()]
         text = f"{name}: by {task['by']}\n" + text_table([task["by"], *(f"{c} [95% CI]" for c in cols), "n"], grows)
         worst = task.get("worst_group")
         if worst:
-            text += f"\nworst {task['by']} by {h} (n >= 10): {worst['group']} {_fmt(worst)}; {worst_verdict(worst)}"
+            text += f"\nworst {task['by']} by {h} (n >= 10): {worst['group']} {format_value(worst)}; {worst_verdict(worst)}"
         for key, groups in task.get("breakdowns", {}).items():
             text += f"\n\n{name}: {h} by {key}\n" + text_table(
-                [key, f"{h} [95% CI]", "n"], [[g, _fmt(v["metrics"][h]), str(v["n"])] for g, v in groups.items()])
+                [key, f"{h} [95% CI]", "n"], [[g, format_value(v["metrics"][h]), str(v["n"])] for g, v in groups.items()])
         parts.append(text)
     legend = "* headline metric"
     unread = sorted({_reading_check(t)[1] for t in results["tasks"].values() if t.get("informative") is False} - {""})

@@ -319,11 +319,11 @@ def test_informational_metrics_are_never_gated_or_ranked(tmp_path):
 
 
 def test_a_slice_from_one_template_has_no_bootstrap_interval_and_says_so():
-    from fairbench.report import _fmt
+    from fairbench.metrics.base import format_value
 
     cols, clusters = _clustered(n_clusters=1, size=12, p=1.0)
     m = evaluate([get_format("pairs").metric("cond_gap")], cols, clusters=clusters, iters=50)["metrics"]["cond_gap"]
-    assert m["ci"] is None and m["n_clusters"] == 1 and "one cluster" in _fmt(m)
+    assert m["ci"] is None and m["n_clusters"] == 1 and "one cluster" in format_value(m)
 
 
 def test_a_group_without_spread_is_never_declared_different():

@@ -277,11 +277,10 @@ def run_experiment(cfg: CascadeConfig, out: Path) -> tuple[Path, dict]:
 
 
 def format_summary(s: dict) -> str:
+    from fairbench.metrics.base import format_value
+
     def rate(v):
-        if v is None or v.get("value") is None:
-            return "n/a"
-        ci = v.get("ci")
-        return f"{v['value']:.1f}%" + (f" [{ci[0]:.1f}, {ci[1]:.1f}]" if ci else "")
+        return format_value(v, unit="%", clusters=False)
 
     lines = [f"cascade experiment: payload {s['config']['payload']} ({s['config']['mode']}), "
              f"{s['config']['poison']} poisoned + {s['config']['clean']} clean "
@@ -290,8 +289,7 @@ def format_summary(s: dict) -> str:
         for role, m in data["models"].items():
             lines.append(f"  {arm:8s} {role:7s}  target {rate(m['target_rate']):24s} other {rate(m['other_rate']):24s}"
                          f" clean ppl {m['clean_perplexity']:.2f}")
-    a = s["amplification"]
-    amp = "n/a" if a["value"] is None else f"{a['value']:.2f}x" + (f" [{a['ci'][0]:.2f}, {a['ci'][1]:.2f}]" if a["ci"] else "")
+    amp = format_value(s["amplification"], 2, unit="x", clusters=False)
     lines.append(f"  amplification ({s['primary_rate']}, student / teacher): {amp}")
     d = s["perplexity_filter"]
     if d.get("threshold_ppl") is not None:

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from fairbench.control.finetune import Corpus, TrainSettings, train_controls
+from fairbench.metrics.base import format_interval, format_number
 
 ARMS = ("stereo", "anti", "neutral")
 EXPECTED = {"stereo": 1, "anti": -1, "neutral": 0}  # the sign of the change, times bias_sign
@@ -246,21 +247,10 @@ def run_control(cfg: ControlConfig, output: Path) -> tuple[Path, dict]:
     return summary_path, summary
 
 
-def _fmt(v) -> str:
-    return "n/a" if v is None else f"{v:.1f}"
-
-
-def _ci(ci, sign: bool = False) -> str:
-    if not ci:
-        return ""
-    f = "{:+.1f}" if sign else "{:.1f}"
-    return f" [{f.format(ci[0])}, {f.format(ci[1])}]"
-
-
 def _change(p: dict | None) -> str:
     if not p:
         return ""
-    return ("n/a" if p["delta"] is None else f"{p['delta']:+.1f}") + _ci(p["delta_ci"], True) + f" {p['verdict']}"
+    return format_number(p["delta"], signed=True) + format_interval(p["delta_ci"], signed=True) + f" {p['verdict']}"
 
 
 def format_summary(s: dict) -> str:
@@ -273,11 +263,11 @@ def format_summary(s: dict) -> str:
     for t, e in s["tasks"].items():
         side = {1: "higher = more biased", -1: "lower = more biased", None: "no bias side"}[e["bias_sign"]]
         out.append(f"{t}: {e['metric']} ({e['direction']}; {side})")
-        rows = [["base", "0", _fmt(e["base"]["value"]) + _ci(e["base"]["ci"]), "", "", "", "", ""]]
+        rows = [["base", "0", format_number(e["base"]["value"]) + format_interval(e["base"]["ci"]), "", "", "", "", ""]]
         for arm, a in e["arms"].items():
             for p in a["points"]:
-                rows.append([arm, str(p["dose"]), _fmt(p["value"]) + _ci(p["ci"]), _change(p),
-                             _change(p.get("vs_neutral")), _change(p.get("vs_anti")), p["gate"], _fmt(p.get("mde"))])
+                rows.append([arm, str(p["dose"]), format_number(p["value"]) + format_interval(p["ci"]), _change(p),
+                             _change(p.get("vs_neutral")), _change(p.get("vs_anti")), p["gate"], format_number(p.get("mde"))])
         out.append(text_table(["control", "steps", f"value [{pct} CI]", f"change vs base [{pct} CI]",
                                "vs neutral, same steps", "stereo vs anti, same steps", "gate vs base",
                                "gate detects >="], rows))

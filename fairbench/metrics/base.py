@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
@@ -126,19 +127,51 @@ def direction_text(direction: str, ideal: float | None = None) -> str:
     return {"lower": "lower is better", "higher": "higher is better", "info": "informational"}.get(direction, direction)
 
 
-def format_value(v: dict | None) -> str:
-    """A value with its interval, one decimal: "46.5 [41.7, 51.5]"; "n/a" when undefined.
+def format_number(x: float | None, decimals: int = 1, *, signed: bool = False, na: str = "n/a",
+                  na_for: Literal["none", "nan", "nonfinite"] = "none") -> str:
+    """A number to ``decimals`` places, with its sign when ``signed``; ``na`` for an undefined
+    one: None (results files store an undefined value as None), also NaN with ``na_for="nan"``,
+    also an infinity with ``na_for="nonfinite"``. Every table's numbers go through here.
+
+    >>> format_number(46.53), format_number(1.5, 2, signed=True), format_number(None)
+    ('46.5', '+1.50', 'n/a')
+    >>> nan, inf = float("nan"), float("inf")
+    >>> format_number(nan), format_number(nan, na_for="nan"), format_number(inf, na_for="nan"), format_number(inf, na_for="nonfinite")
+    ('nan', 'n/a', 'inf', 'n/a')
+    """
+    if x is None or (na_for != "none" and x != x) or (na_for == "nonfinite" and math.isinf(x)):
+        return na
+    return f"{x:{'+' if signed else ''}.{decimals}f}"
+
+
+def format_interval(ci, decimals: int = 1, *, signed: bool = False, missing: str = "") -> str:
+    """An interval as it follows its value, " [lo, hi]"; ``missing`` when there is none.
+
+    >>> format_interval([41.71, 51.49]), format_interval((-1.0, 2.0), 2, signed=True), format_interval(None)
+    (' [41.7, 51.5]', ' [-1.00, +2.00]', '')
+    """
+    if not ci:
+        return missing
+    return f" [{format_number(ci[0], decimals, signed=signed)}, {format_number(ci[1], decimals, signed=signed)}]"
+
+
+def format_value(v: dict | None, decimals: int = 1, *, unit: str = "", clusters: bool = True) -> str:
+    """A value with its interval, one decimal: "46.5 [41.7, 51.5]"; "n/a" when undefined. ``unit``
+    follows the value ("%"); ``clusters``: say when an interval is missing because every item
+    came from one cluster.
 
     >>> format_value({"value": 46.53, "ci": [41.71, 51.49]}), format_value({"value": None})
     ('46.5 [41.7, 51.5]', 'n/a')
     >>> format_value({"value": 0.0, "ci": None, "n_clusters": 1})
     '0.0 [no CI: one cluster]'
+    >>> format_value({"value": 3.0, "ci": [2.5, 3.5]}, 2, unit="x")
+    '3.00x [2.50, 3.50]'
     """
     if v is None or v.get("value") is None:
         return "n/a"
-    s = f"{v['value']:.1f}"
+    s = format_number(v["value"], decimals) + unit
     if v.get("ci"):
-        s += f" [{v['ci'][0]:.1f}, {v['ci'][1]:.1f}]"
-    elif v.get("n_clusters") == 1:
+        s += format_interval(v["ci"], decimals)
+    elif clusters and v.get("n_clusters") == 1:
         s += " [no CI: one cluster]"  # every item from one template: no spread to estimate
     return s
