@@ -52,7 +52,7 @@ def _cfg(model, d: Path, pairs: Path, cache: Path, doses=(10, 30)) -> ControlCon
                          train=TrainSettings(lr=3e-3, batch_size=8), cache=cache, device="cpu")
 
 
-def test_stereo_and_anti_controls_move_the_pairs_score_their_ways(tiny_model_dir, setup, tmp_path, monkeypatch):
+def test_stereo_and_anti_controls_move_the_pairs_score_their_ways(tiny_model_dir, setup, tmp_path, monkeypatch, capsys):
     d, pairs = setup
     monkeypatch.chdir(tmp_path)  # a relative --output, as a user types it
     path, s = run_control(_cfg(tiny_model_dir, d, pairs, tmp_path / "cache"), Path("out"))
@@ -84,8 +84,15 @@ def test_stereo_and_anti_controls_move_the_pairs_score_their_ways(tiny_model_dir
 
     moved = tmp_path / "moved"
     shutil.copytree(path.parent, moved)
+    before = (moved / path.name).read_bytes()
+    capsys.readouterr()
     assert main(["control", "--summary", str(moved / path.name)]) == 0
+    assert "stereo: detected from" in capsys.readouterr().out
+    assert (moved / path.name).read_bytes() == before  # printed, not rewritten
+    (moved / path.name).with_suffix(".svg").unlink()
+    assert main(["control", "--summary", str(moved / path.name), "--write"]) == 0
     assert json.loads((moved / path.name).read_text())["tasks"] == s["tasks"]
+    assert (moved / path.name).with_suffix(".svg").is_file()
 
 
 def test_controls_are_cached_and_a_dose_does_not_depend_on_the_others(tiny_model_dir, setup, tmp_path, capsys):

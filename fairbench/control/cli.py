@@ -24,7 +24,7 @@ def cmd_control(args: argparse.Namespace) -> int:
     from fairbench.tasks.paths import data_dir
 
     if args.summary:
-        print(format_summary(resummarise(Path(args.summary))))
+        print(format_summary(resummarise(Path(args.summary), write=args.write)))
         return 0
     doses = _doses(args.steps)
     arms = [a.strip() for a in args.arms.split(",") if a.strip()]
@@ -80,5 +80,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--allow-download", action="store_true")
     p.add_argument("--summary", default=None,
                    help="recompute and print an existing summary JSON from its run files (trains and runs nothing)")
+    p.add_argument("--write", action="store_true",
+                   help="with --summary: also rewrite that summary's JSON, plot and tables in place")
     p.set_defaults(fn=cmd_control)
     return p

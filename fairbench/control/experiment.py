@@ -192,8 +192,10 @@ def write_summary(summary: dict, path: Path) -> None:
 META_KEYS = ("tasks_arg", "lang", "limit", "seed", "doses", "level", "train", "corpora")
 
 
-def resummarise(path: Path) -> dict:
-    """Rebuild a summary (comparisons, verdicts, plot) from the run files it lists."""
+def resummarise(path: Path, *, write: bool = False) -> dict:
+    """Rebuild a summary (comparisons, verdicts) from the run files it lists; with ``write``, also
+    rewrite the summary JSON, plot and tables in place (the bootstrap is redrawn, so the last
+    digits may change: a committed summary is not rewritten unless asked)."""
     from fairbench.errors import UserError
 
     try:
@@ -204,7 +206,8 @@ def resummarise(path: Path) -> dict:
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise UserError(f"{path} is not a fairbench control summary ({e.__class__.__name__}: {e})") from None
     summary = summarise(meta, base_run, controls, status, Path(path).parent)
-    write_summary(summary, Path(path))
+    if write:
+        write_summary(summary, Path(path))
     return summary
 
 
