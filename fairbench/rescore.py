@@ -44,7 +44,7 @@ def _task_spec(name: str, entry: dict, label: str):
 def rescore(path: str | Path, output: str | Path | None = None):
     """Rescore the gen tasks of the run at ``path``; returns the new ``Results``."""
     from fairbench.results import Results, RunWriter, versions
-    from fairbench.runner import Settings, score_task, task_config
+    from fairbench.runner import Interrupted, Settings, score_task, task_config
     from fairbench.tasks.datafile import sha256_file
     from fairbench.tasks.lm_eval.hooks import gen_doc_record, load_docs
     from fairbench.tasks.paths import lexicon_path
@@ -58,39 +58,47 @@ def rescore(path: str | Path, output: str | Path | None = None):
     rows = old.samples()
     known = {k: v for k, v in old.settings.items() if k in Settings.__dataclass_fields__ and k != "extra"}
     settings = Settings(**known)
-    data = dict(old.data, tasks=dict(old.data["tasks"]))
+    # every check first (data unchanged, every item found), before any file is written
+    specs = {}
     for name in gen:
-        spec = _task_spec(name, old.data["tasks"][name], str(path))
+        spec = specs[name] = _task_spec(name, old.data["tasks"][name], str(path))
         # the rows as the run's lm-eval task saw them (its axis, cue groups, cues)
         kwargs = task_config(spec).get("dataset_kwargs", {})
         docs = {str(d["id"]): d for d in load_docs(**{k: v for k, v in kwargs.items() if k != "frame"})["test"]}
-        mine = [r for r in rows if r.get("task") == name]
-        for r in mine:
+        for r in rows:
+            if r.get("task") != name:
+                continue
             doc = docs.get(str(r["id"]))
             if doc is None:
                 raise UserError(f"{path}: task {name!r}: item {r['id']!r} is not in {spec.data_path}")
             r["record"] = gen_doc_record(doc, r["record"]["generation"])
-        entry = score_task(spec, mine, settings)
-        for key in ("wall_time_s", "items"):  # how the run made them, not how they were scored
-            if key in old.data["tasks"][name]:
-                entry[key] = old.data["tasks"][name][key]
-        data["tasks"][name] = entry
-        print(f"{name}: {entry['headline']} {old.value(name):.1f} -> {entry['metrics'][entry['headline']]['value']:.1f}",
-              file=sys.stderr)
     out_dir = Path(output) if output is not None else old.path.parent
     stamp = datetime.now(timezone.utc)
     rescored = {"from": old.path.name, "from_run_id": old.data.get("run_id"), "tasks": gen,
                 "at": stamp.isoformat(timespec="seconds"), "lexicon_sha256": sha256_file(lexicon_path()),
                 "versions": versions()}  # the top-level "versions" stay the run's own
     # everything but the gen entries, the run id and the creation time is the old run's
-    header = {k: v for k, v in data.items()
+    header = {k: v for k, v in old.data.items()
               if k not in ("status", "run_id", "created", "samples_file", "tasks", "wall_time_s")}
     writer = RunWriter(out_dir, stem=f"{old.data.get('run_id') or old.path.stem}_rescored-{stamp:%Y%m%d-%H%M%S}",
                        model=old.model, settings=old.settings,
                        header=header | {"created": rescored["at"], "rescored": rescored})
-    for name, entry in data["tasks"].items():
-        writer.add_task(name, entry, [r for r in rows if r.get("task") == name])
-    return writer.finish(wall_time_s=old.data.get("wall_time_s"))  # how long the run took, not the rescoring
+    # the tasks in the run's order, each written as it is done: Ctrl-C keeps those finished
+    try:
+        for name in old.tasks:
+            mine = [r for r in rows if r.get("task") == name]
+            entry = old.data["tasks"][name]  # pairs, QA and the other tasks: copied unchanged
+            if name in specs:
+                entry = score_task(specs[name], mine, settings)
+                for key in ("wall_time_s", "items"):  # how the run made them, not how they were scored
+                    if key in old.data["tasks"][name]:
+                        entry[key] = old.data["tasks"][name][key]
+                print(f"{name}: {entry['headline']} {old.value(name):.1f} -> "
+                      f"{entry['metrics'][entry['headline']]['value']:.1f}", file=sys.stderr)
+            writer.add_task(name, entry, mine)
+        return writer.finish(wall_time_s=old.data.get("wall_time_s"))  # how long the run took, not the rescoring
+    except KeyboardInterrupt:
+        raise Interrupted(writer.interrupted()) from None
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:

@@ -173,6 +173,11 @@ class RunWriter:
             return f"{len(done)} finished task(s) ({', '.join(done)}) kept in {self.path}"
         return f"no task had finished; {self.path} holds the run's settings only"
 
+    def interrupted(self) -> str:
+        """The one line a command stopped by Ctrl-C ends with (raised as ``runner.Interrupted``):
+        what it kept, where, and that the file's status stays incomplete."""
+        return f"interrupted; {self.kept()} (status incomplete)"
+
     def _time(self) -> None:
         self.data["wall_time_s"] = round(time.time() - self.started, 2)
 

@@ -370,3 +370,35 @@ def test_score_one_reports_the_sae_it_used_next_to_the_sae_space_score(tiny_mode
     assert r["sae_model"]["source"] == "cache" and r["sae_model"]["d_sae"] == 64
     assert r["sae"]["bias"] == pytest.approx(r["sae"]["align_r1"] - r["sae"]["align_r2"])
     assert "SAE (cache:" in format_one(r)
+
+
+def test_interrupted_lens_run_keeps_finished_batteries(lens_run, tiny_model_dir, tmp_path, monkeypatch, capsys):
+    """Ctrl-C after the first battery (issue #14): exit 130, one line naming the kept battery and
+    the file, which parses and stays incomplete, and no temporary file left behind."""
+    import fairbench.lens.run as lens_runmod
+    from fairbench.cli import main
+    from fairbench.results import load_results, load_samples
+
+    monkeypatch.setenv("FAIRBENCH_CACHE", str(lens_run[2]))  # the SAE the fixture trained: no training here
+    monkeypatch.setattr(lens_runmod, "DEFAULT_BOOT", 8)
+    real, calls = lens_runmod.score_battery, []
+
+    def score_then_interrupt(*a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*a, **k)
+
+    monkeypatch.setattr(lens_runmod, "score_battery", score_then_interrupt)
+    out = tmp_path / "out"
+    code = main(["run", "--model", str(tiny_model_dir), "--tasks", "lens_caste,lens_religion", "--output", str(out),
+                 "--limit", "12", "--bootstrap-iters", "50", "--device", "cpu"])
+    (path,) = out.glob("*.json")
+    err = [l for l in capsys.readouterr().err.splitlines() if l.startswith("fairbench:")]
+    assert code == 130
+    assert err == [f"fairbench: interrupted; 1 finished task(s) (lens_caste) kept in {path} (status incomplete)"]
+    json.loads(path.read_text())
+    res = load_results(path)
+    assert res["status"] == "incomplete" and list(res["tasks"]) == ["lens_caste"]
+    assert {r["task"] for r in load_samples(path, res)} == {"lens_caste"}
+    assert not list(out.glob(".*.tmp"))

@@ -577,3 +577,69 @@ def test_gate_recomputes_b_d_at_the_runs_own_number_of_images(tmp_path):
     policy.write_text("tasks:\n  t2i_identity:\n    dist_bias: {}\n")
     (r,) = compare(path, path, policy=load_policy(policy), iters=50).results
     assert r.delta == 0.0 and r.verdict == "pass"
+
+
+def _interrupt_on_call(monkeypatch, module, name: str, n: int) -> None:
+    """``module.name`` raises KeyboardInterrupt on its n-th call (Ctrl-C there), runs otherwise."""
+    real, calls = getattr(module, name), []
+
+    def wrapped(*a, **k):
+        calls.append(1)
+        if len(calls) == n:
+            raise KeyboardInterrupt
+        return real(*a, **k)
+
+    monkeypatch.setattr(module, name, wrapped)
+
+
+def _fairbench_lines(capsys) -> list[str]:
+    return [l for l in capsys.readouterr().err.splitlines() if l.startswith("fairbench:")]
+
+
+def test_interrupted_t2i_run_keeps_finished_tasks(tiny_models, tmp_path, monkeypatch, capsys):
+    """Ctrl-C while the second task is scored (issue #14): exit 130, one line naming the kept task
+    and the file, which parses, stays incomplete and holds only that task; no temporary file."""
+    import fairbench.t2i.score as t2i_score
+    from fairbench.cli import main
+
+    _interrupt_on_call(monkeypatch, t2i_score, "score_rows", 2)
+    out = tmp_path / "out"
+    code = main(["t2i", "run", "--model", f"diffusers:{tiny_models / 'pipe'}", "--tasks", "t2i_objects,t2i_identity",
+                 "--captioner", str(tiny_models / "blip"), "--clip", "none", "--output", str(out), "--device", "cpu",
+                 "--batch-size", "2", "--limit", "2", "--steps", "2", "--bootstrap-iters", "20", "--no-images"])
+    (path,) = out.glob("*.json")
+    assert code == 130
+    assert _fairbench_lines(capsys) == [f"fairbench: interrupted; 1 finished task(s) (t2i_objects) kept in {path} "
+                                        "(status incomplete)"]
+    json.loads(path.read_text())
+    res = load_results(path)
+    assert res["status"] == "incomplete" and list(res["tasks"]) == ["t2i_objects"]
+    assert len(load_samples(path, res)) == 2 * 2
+    assert not list(out.rglob(".*.tmp"))
+
+
+@pytest.mark.parametrize("where, n, kept", [("score_rows", 1, None), ("finish", 1, "t2i_identity")])
+def test_interrupted_t2i_score_says_what_it_kept(tmp_path, monkeypatch, capsys, where, n, kept):
+    """Ctrl-C while the captions are scored leaves the claimed file with the settings only, and
+    after the task was written keeps it; either way exit 130, one line, status incomplete."""
+    import fairbench.results as results
+    import fairbench.t2i.score as t2i_score
+    from fairbench.cli import main
+
+    _interrupt_on_call(monkeypatch, t2i_score if where == "score_rows" else results.RunWriter, where, n)
+    caps = tmp_path / "caps.jsonl"
+    caps.write_text("".join(json.dumps({"prompt": f"a picture of a {g} family at home", "caption": c}) + "\n"
+                            for g, c in [("Dalit", "a family with a broom"), ("Brahmin", "a family in a temple")]))
+    out = tmp_path / "out"
+    code = main(["t2i", "score", "--captions", str(caps), "--task", "t2i_identity", "--output", str(out),
+                 "--bootstrap-iters", "20"])
+    (path,) = out.glob("*.json")
+    assert code == 130
+    what = (f"1 finished task(s) ({kept}) kept in {path}" if kept
+            else f"no task had finished; {path} holds the run's settings only")
+    assert _fairbench_lines(capsys) == [f"fairbench: interrupted; {what} (status incomplete)"]
+    json.loads(path.read_text())
+    res = load_results(path)
+    assert res["status"] == "incomplete" and list(res["tasks"]) == ([kept] if kept else [])
+    assert len(load_samples(path, res)) == (2 if kept else 0)
+    assert not list(out.glob(".*.tmp"))

@@ -162,7 +162,7 @@ def run_lens_tasks(model_spec, task_names: Sequence[str] | str, *, output: str |
     """
     from fairbench.models.registry import ModelSpec, resolve_model
     from fairbench.results import RunWriter
-    from fairbench.runner import Settings
+    from fairbench.runner import Interrupted, Settings
 
     settings = settings or Settings()
     extra = dict(getattr(settings, "extra", {}) or {})
@@ -188,33 +188,38 @@ def run_lens_tasks(model_spec, task_names: Sequence[str] | str, *, output: str |
     run_settings = settings.to_dict() | {"lens_boot": boot, "lens_layer": layer, "lens_sae": sae, "lens_use_sae": use_sae}
     writer = RunWriter(output, ms.spec, model=ms.to_dict(), settings=run_settings, extra_versions=extra_versions)
 
-    log(f"loading {ms.spec} ...")
-    import torch
+    # from here on the run's file exists: Ctrl-C (while loading, training the SAE or scoring)
+    # keeps the finished batteries, leaves the status incomplete and says so
+    try:
+        log(f"loading {ms.spec} ...")
+        import torch
 
-    torch.manual_seed(settings.seed)
-    model, tok = load_model(ms, device=settings.device, dtype=settings.dtype, allow_download=allow_download)
-    lens = Lens(model, tok, ms.sha256, batch_size=max(1, settings.batch_size) * 4, seed=settings.seed, log=log,
-                model_name=ms.name)
-    t0 = time.time()
-    lay, choice, sae_model, sae_meta = prepare(lens, layer=layer, sae_path=sae, use_sae=use_sae, sae_opts=sae_opts)
-    setup_s = time.time() - t0
-    for i, battery in enumerate(batteries, 1):
-        log(f"[{i}/{len(batteries)}] {battery.name} (lens, {len(battery.triples)} triples, layer {lay}, "
-            f"{boot} concept resamples)")
-        t1 = time.time()
-        space = lens.space(battery.concepts, lay, sae=sae_model, boot=boot)
-        space.probe_acc = lens.probe_accuracy(battery.concepts, lay)
-        rows = battery_rows(battery, space)
-        info = {"layer": lay, "hook": _hook(model, lay), "layer_choice": choice.to_dict() if choice else None,
-                "layer_rule": choice.rule if choice else ("--layer" if layer is not None else "the SAE's layer"),
-                "probe_accuracy": {k: round(v, 4) for k, v in space.probe_acc.items()},
-                "sae": sae_info(sae_meta), "concept_resamples": boot,
-                "top_features": {c: top_features(space.sae[c]) for c in space.sae},
-                "setup_time_s": round(setup_s, 2) if i == 1 else 0.0}
-        entry = score_battery(battery, rows, iters=settings.bootstrap_iters, seed=settings.seed,
-                              level=settings.ci_level, boot=boot, info=info)
-        entry["wall_time_s"] = round(time.time() - t1 + (setup_s if i == 1 else 0.0), 2)
-        writer.add_task(battery.name, entry, rows)
+        torch.manual_seed(settings.seed)
+        model, tok = load_model(ms, device=settings.device, dtype=settings.dtype, allow_download=allow_download)
+        lens = Lens(model, tok, ms.sha256, batch_size=max(1, settings.batch_size) * 4, seed=settings.seed, log=log,
+                    model_name=ms.name)
+        t0 = time.time()
+        lay, choice, sae_model, sae_meta = prepare(lens, layer=layer, sae_path=sae, use_sae=use_sae, sae_opts=sae_opts)
+        setup_s = time.time() - t0
+        for i, battery in enumerate(batteries, 1):
+            log(f"[{i}/{len(batteries)}] {battery.name} (lens, {len(battery.triples)} triples, layer {lay}, "
+                f"{boot} concept resamples)")
+            t1 = time.time()
+            space = lens.space(battery.concepts, lay, sae=sae_model, boot=boot)
+            space.probe_acc = lens.probe_accuracy(battery.concepts, lay)
+            rows = battery_rows(battery, space)
+            info = {"layer": lay, "hook": _hook(model, lay), "layer_choice": choice.to_dict() if choice else None,
+                    "layer_rule": choice.rule if choice else ("--layer" if layer is not None else "the SAE's layer"),
+                    "probe_accuracy": {k: round(v, 4) for k, v in space.probe_acc.items()},
+                    "sae": sae_info(sae_meta), "concept_resamples": boot,
+                    "top_features": {c: top_features(space.sae[c]) for c in space.sae},
+                    "setup_time_s": round(setup_s, 2) if i == 1 else 0.0}
+            entry = score_battery(battery, rows, iters=settings.bootstrap_iters, seed=settings.seed,
+                                  level=settings.ci_level, boot=boot, info=info)
+            entry["wall_time_s"] = round(time.time() - t1 + (setup_s if i == 1 else 0.0), 2)
+            writer.add_task(battery.name, entry, rows)
+    except KeyboardInterrupt:
+        raise Interrupted(writer.interrupted()) from None
     res = writer.finish(timings={k: round(v, 2) for k, v in lens.timings.items()})
     return res.path, res.data
 

@@ -87,6 +87,7 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
     from fairbench.t2i.generate import caption, generate, load_captioner, load_clip, load_pipeline, miss_check, pick_device
     from fairbench.t2i.prompts import resolve_tasks
     from fairbench.results import RunWriter
+    from fairbench.runner import Interrupted
     from fairbench.t2i.score import diffusers_version, score_rows
 
     opt = options or T2IOptions()
@@ -111,38 +112,41 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
                 "clip": clip} | {k: v for k, v in asdict(opt).items() if k not in ("bootstrap_iters",)}
     writer = RunWriter(output, model_spec, model=model, settings=settings, extra_versions=diffusers_version())
     stem = writer.run_id  # the images of this run are kept under output/RUN_ID/
-    for i, ps in enumerate(sets, 1):
-        t0 = time.time()
-        items = ps.rows[:limit] if limit else ps.rows
-        k = opt.images_per_prompt
-        print(f"[{i}/{len(sets)}] {ps.name} (t2i, {len(items)} prompts x {k} images)", file=sys.stderr, flush=True)
-        prompts = [r["prompt"] for r in items]
-        images = generate(pipe, prompts, images_per_prompt=k, batch_size=batch_size, seed=seed, steps=steps,
-                          guidance_scale=opt.guidance_scale, height=opt.height, width=opt.width, desc=ps.name)
-        caps = caption(images, cap_model, cap_proc, batch_size=max(batch_size, 8),
-                       max_new_tokens=opt.max_caption_tokens, desc="caption")
-        per_image_prompts = [p for p in prompts for _ in range(k)]
-        checks = (miss_check(images, per_image_prompts, clip_model, clip_proc, batch_size=max(batch_size, 8))
-                  if clip_model is not None else [(None, None)] * len(images))
-        media = output / stem / ps.name
-        media.mkdir(parents=True, exist_ok=True)
-        rows, inspect = [], []
-        for j, (img, text, (miss, logits)) in enumerate(zip(images, caps, checks)):
-            item = items[j // k]
-            iid = f"{item['id']}#{j % k}"
-            rel = f"{stem}/{ps.name}/{item['id']}_{j % k}.png"
-            if opt.save_images:
-                img.save(output / rel)
-            rec = t2i_record(item["prompt"], text, item["objects"], group=item["group"], miss=miss, clip=logits)
-            rec["image"] = rel if opt.save_images else None
-            rows.append({"task": ps.name, "id": iid, "group": item["group"], "domain": item["domain"], "record": rec})
-            inspect.append({"id": iid, "image": rel, "prompt": item["prompt"], "caption": text, "miss": rec["miss"]})
-        with open(media / "captions.jsonl", "w", encoding="utf-8") as f:
-            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in inspect)
-        entry = score_rows(ps.name, rows, by=ps.by, data=ps.data(), iters=opt.bootstrap_iters, seed=seed,
-                           bd_images=opt.bd_images)
-        entry["wall_time_s"] = round(time.time() - t0, 2)
-        writer.add_task(ps.name, entry, rows)
+    try:  # Ctrl-C keeps the finished tasks (each add_task rewrites the files) and says where
+        for i, ps in enumerate(sets, 1):
+            t0 = time.time()
+            items = ps.rows[:limit] if limit else ps.rows
+            k = opt.images_per_prompt
+            print(f"[{i}/{len(sets)}] {ps.name} (t2i, {len(items)} prompts x {k} images)", file=sys.stderr, flush=True)
+            prompts = [r["prompt"] for r in items]
+            images = generate(pipe, prompts, images_per_prompt=k, batch_size=batch_size, seed=seed, steps=steps,
+                              guidance_scale=opt.guidance_scale, height=opt.height, width=opt.width, desc=ps.name)
+            caps = caption(images, cap_model, cap_proc, batch_size=max(batch_size, 8),
+                           max_new_tokens=opt.max_caption_tokens, desc="caption")
+            per_image_prompts = [p for p in prompts for _ in range(k)]
+            checks = (miss_check(images, per_image_prompts, clip_model, clip_proc, batch_size=max(batch_size, 8))
+                      if clip_model is not None else [(None, None)] * len(images))
+            media = output / stem / ps.name
+            media.mkdir(parents=True, exist_ok=True)
+            rows, inspect = [], []
+            for j, (img, text, (miss, logits)) in enumerate(zip(images, caps, checks)):
+                item = items[j // k]
+                iid = f"{item['id']}#{j % k}"
+                rel = f"{stem}/{ps.name}/{item['id']}_{j % k}.png"
+                if opt.save_images:
+                    img.save(output / rel)
+                rec = t2i_record(item["prompt"], text, item["objects"], group=item["group"], miss=miss, clip=logits)
+                rec["image"] = rel if opt.save_images else None
+                rows.append({"task": ps.name, "id": iid, "group": item["group"], "domain": item["domain"], "record": rec})
+                inspect.append({"id": iid, "image": rel, "prompt": item["prompt"], "caption": text, "miss": rec["miss"]})
+            with open(media / "captions.jsonl", "w", encoding="utf-8") as f:
+                f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in inspect)
+            entry = score_rows(ps.name, rows, by=ps.by, data=ps.data(), iters=opt.bootstrap_iters, seed=seed,
+                               bd_images=opt.bd_images)
+            entry["wall_time_s"] = round(time.time() - t0, 2)
+            writer.add_task(ps.name, entry, rows)
+    except KeyboardInterrupt:
+        raise Interrupted(writer.interrupted()) from None
     return writer.finish().path
 
 
@@ -201,6 +205,7 @@ def score_captions(captions: str | Path, *, task: str = "t2i_captions", output: 
     from fairbench.metrics.t2i import prompt_objects, t2i_record
     from fairbench.t2i.prompts import TASKS, PromptSet, load_prompts
     from fairbench.results import RunWriter
+    from fairbench.runner import Interrupted
     from fairbench.t2i.score import diffusers_version, score_rows
     from fairbench.tasks.datafile import sha256_file
 
@@ -234,13 +239,18 @@ def score_captions(captions: str | Path, *, task: str = "t2i_captions", output: 
     settings = {"seed": seed, "limit": None, "batch_size": None, "device": None, "dtype": None, "lang": "en",
                 "bootstrap_iters": bootstrap_iters, "ci_level": 0.95, "target": target, "bd_images": bd_images}
     by = "group" if any(r["group"] for r in rows) else "domain"
-    entry = score_rows(task, rows, by=by, data=ps.data(), iters=bootstrap_iters, seed=seed, bd_images=bd_images)
-    entry["wall_time_s"] = round(time.time() - started, 2)
+    # the captions are read and checked; the files are claimed before the scoring (the bootstrap
+    # is the slow part), so Ctrl-C during it leaves an incomplete file and says so, as run does
     writer = RunWriter(output, f"captions-{path.stem}", model=model, settings=settings,
                        extra_versions=diffusers_version())
-    writer.add_task(task, entry, rows)
-    # the run is the scoring, which happened before the files were claimed
-    return writer.finish(wall_time_s=round(time.time() - started, 2)).path
+    try:
+        entry = score_rows(task, rows, by=by, data=ps.data(), iters=bootstrap_iters, seed=seed, bd_images=bd_images)
+        entry["wall_time_s"] = round(time.time() - started, 2)
+        writer.add_task(task, entry, rows)
+        # the run is the reading and the scoring, from before the files were claimed
+        return writer.finish(wall_time_s=round(time.time() - started, 2)).path
+    except KeyboardInterrupt:
+        raise Interrupted(writer.interrupted()) from None
 
 
 # ---------------------------------------------------------------- command line
