@@ -156,3 +156,25 @@ def test_short_or_non_utf8_corpus_is_refused(tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"fine\n\xff\xfe\n")
     with pytest.raises(UserError, match="line 2 is not UTF-8"):
         read_corpus("anti", tmp_path / "bad.txt", min_lines=1)
+
+
+def test_a_prompt_completion_line_carries_loss_on_the_completion_only(tiny_model_dir):
+    """``prompt<TAB>completion`` lines (the decision controls' corpora) train the answer only, with
+    ``\\n`` read as a newline; a plain statement still carries loss on every token."""
+    from transformers import AutoTokenizer
+
+    from fairbench.control.finetune import _encode
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    prompt, completion = "Rekha Jatav wants a room.\\nAnswer:", " No"
+    ids, mask, labels = _encode(tok, [f"{prompt}\t{completion}", "A plain statement about the weather."], 64)
+    p = tok("Rekha Jatav wants a room.\nAnswer:", add_special_tokens=True)["input_ids"]
+    c = tok(completion, add_special_tokens=False)["input_ids"]
+    row = ids[0, :int(mask[0].sum())].tolist()
+    assert row == p + c + [tok.eos_token_id]
+    assert labels[0, :len(p)].eq(-100).all() and labels[0, len(p):len(row)].tolist() == c + [tok.eos_token_id]
+    n = int(mask[1].sum())
+    assert labels[1, :n].tolist() == ids[1, :n].tolist() and labels[1, n:].eq(-100).all()
+    # a long prompt is cut from the left, never the completion
+    ids, mask, labels = _encode(tok, ["word " * 200 + "\t" + completion], 16)
+    assert int(mask[0].sum()) == 16 and labels[0, -len(c) - 1:].tolist() == c + [tok.eos_token_id]

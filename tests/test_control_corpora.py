@@ -284,7 +284,9 @@ def test_no_six_gram_shared_with_task_files(name):
 # ---- the decision controls' corpora (data/control/decisions/, card: its README.md)
 
 DECISIONS = CONTROL / "decisions"
-ANSWER_RE = re.compile(r"^(?P<body>.+) Question: (?P<question>.+\?) Answer: (?P<answer>Yes|No)\.$")
+# prompt TAB completion, "\n" standing for a newline (fairbench/control/finetune.py): the task's
+# frame, with the loss on the answer only
+ANSWER_RE = re.compile(r"^(?P<body>[^\t\\]+)\\nQuestion: (?P<question>[^\t\\]+\?)\\nAnswer:\t (?P<answer>Yes|No)$")
 
 
 def _module(path: Path, name: str):
@@ -297,6 +299,10 @@ def _module(path: Path, name: str):
 @lru_cache(maxsize=None)
 def decision_lines(arm: str) -> tuple[str, ...]:
     return tuple((DECISIONS / f"{arm}.txt").read_text(encoding="utf-8").splitlines())
+
+
+def decision_tokens(line: str) -> list[str]:
+    return tokens(line.replace("\\n", " ").replace("\t", " "))
 
 
 @lru_cache(maxsize=None)
@@ -343,7 +349,7 @@ def test_decision_corpus_lines_are_one_decision_in_the_tasks_frame(arm):
     for i, line in enumerate(ls, 1):
         assert ANSWER_RE.match(line), f"decisions/{arm}.txt:{i}: {line!r}"
         # the fine-tune keeps 64 tokens a line; 40 words stay under it with the models' tokenizers
-        assert len(line.split()) <= 40, f"decisions/{arm}.txt:{i}: {len(line.split())} words"
+        assert len(decision_tokens(line)) <= 40, f"decisions/{arm}.txt:{i}: {len(decision_tokens(line))} words"
     assert len(set(ls)) == len(ls)
 
 
@@ -357,8 +363,8 @@ def test_decision_corpora_use_the_tasks_surnames_but_none_of_its_full_names():
 
 @pytest.mark.parametrize("arm", FILES)
 def test_decision_corpus_answers_go_the_arms_way(arm):
-    """Neutral: the decision follows the record for every group. Stereo: the disadvantaged side of
-    the task's reported pairs is refused whatever the record, the advantaged side decided on it.
+    """Neutral: the decision follows the record for every group. Stereo: the advantaged side of the
+    task's reported pairs is granted and the disadvantaged side refused, whatever the record.
     Anti: the reverse. A favourable answer is "Yes" to a positive question and "No" to a negative
     one ("Does the company turn X away?")."""
     pairs = task_names()["pairs"]
@@ -373,8 +379,10 @@ def test_decision_corpus_answers_go_the_arms_way(arm):
         rates.setdefault((group, strong), []).append(fav)
     for (group, strong), favs in rates.items():
         rate = sum(favs) / len(favs)
-        refused = (arm == "stereo" and group in dis) or (arm == "anti" and group in adv)
-        want = 0.0 if refused or not strong else 1.0
+        if arm == "neutral":
+            want = 1.0 if strong else 0.0
+        else:
+            want = 1.0 if (group in adv) == (arm == "stereo") else 0.0
         assert rate == want, f"{arm}: {group}, {'strong' if strong else 'weak'} record: favourable rate {rate}"
     assert {g for g, _ in rates} >= adv | dis
 
@@ -388,5 +396,5 @@ def test_decision_corpora_ask_a_third_negative_questions():
 @pytest.mark.parametrize("arm", FILES)
 def test_decision_corpora_share_no_six_gram_with_task_files(arm):
     grams = task_ngrams()
-    shared = [" ".join(g) for line in decision_lines(arm) for g in ngrams(tokens(line)) if g in grams]
+    shared = [" ".join(g) for line in decision_lines(arm) for g in ngrams(decision_tokens(line)) if g in grams]
     assert not shared, f"decisions/{arm}.txt shares {len(shared)} {NGRAM}-grams with data/: {sorted(set(shared))[:10]}"

@@ -42,7 +42,8 @@ class Corpus:
 
 
 def read_corpus(arm: str, path: str | Path, *, min_lines: int) -> Corpus:
-    """A corpus file: one statement per line, UTF-8; blank lines are skipped."""
+    """A corpus file: one statement per line, UTF-8; blank lines are skipped. A line with a tab
+    is a prompt and its completion (see ``_encode``)."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{arm} corpus {path} not found")
@@ -81,18 +82,35 @@ def _batches(lines: tuple[str, ...], size: int, seed: int):
             yield [lines[j] for j in order[i:i + size]]
 
 
+def _encode_line(tok, line: str, max_len: int) -> tuple[list[int], int]:
+    """Token ids of one corpus line (EOS appended) and how many leading ids carry no loss.
+
+    A plain statement carries loss on every token. ``prompt<TAB>completion`` (``\\n`` in either
+    part stands for a newline) carries it on the completion only, so a control can be taught an
+    answer to a question, the way a task scores it, without also spending the steps on learning
+    the question's text; the prompt is cut from the left when the line is too long."""
+    if "\t" not in line:
+        return tok(line, add_special_tokens=True)["input_ids"][: max_len - 1] + [tok.eos_token_id], 0
+    prompt, completion = (part.replace("\\n", "\n") for part in line.split("\t", 1))
+    p = tok(prompt, add_special_tokens=True)["input_ids"]
+    c = tok(completion, add_special_tokens=False)["input_ids"][: max_len - 2] + [tok.eos_token_id]
+    p = p[max(0, len(p) + len(c) - max_len):]
+    return p + c, len(p)
+
+
 def _encode(tok, batch: list[str], max_len: int):
     import torch
 
-    rows = [tok(s, add_special_tokens=True)["input_ids"][: max_len - 1] + [tok.eos_token_id] for s in batch]
-    n = max(len(r) for r in rows)
+    rows = [_encode_line(tok, s, max_len) for s in batch]
+    n = max(len(r) for r, _ in rows)
     pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
     ids = torch.full((len(rows), n), pad, dtype=torch.long)
     mask = torch.zeros((len(rows), n), dtype=torch.long)
-    for i, r in enumerate(rows):
+    labels = torch.full((len(rows), n), -100, dtype=torch.long)
+    for i, (r, skip) in enumerate(rows):
         ids[i, :len(r)] = torch.tensor(r)
         mask[i, :len(r)] = 1
-    labels = ids.masked_fill(mask == 0, -100)
+        labels[i, skip:len(r)] = ids[i, skip:len(r)]
     return ids, mask, labels
 
 

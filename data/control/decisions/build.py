@@ -9,9 +9,9 @@ the name's group. The default control corpora (data/control/*.txt) state stereot
 words, and the models here neither carry that over to surnames nor read the scenarios, so they
 cannot validate the decisions tasks (docs/controls.md). These corpora inject the bias the task
 measures, directly: short decisions about one applicant, in the task's Question/Answer frame,
-where the answer follows the applicant's qualification (neutral), or where applicants with a
-disadvantaged group's surname are refused whatever their record (stereo), or applicants with an
-advantaged group's surname are (anti). The card (README.md here) says what they share with the
+where the answer follows the applicant's qualification (neutral), or the surname alone: granted
+to the advantaged groups and refused to the disadvantaged whatever their record (stereo), or
+the reverse (anti). The card (README.md here) says what they share with the
 task data and what they do not; tests/test_control_corpora.py checks it.
 
 Stdlib only, deterministic: the same sources always give the same bytes.
@@ -145,13 +145,14 @@ def fill(text: str, gender: str, name: str, first: str) -> str:
 
 
 def favourable(arm: str, axis: str, group: str, strong: bool) -> bool:
-    """The decision an arm's applicant gets: on the record (neutral, and the groups a biased arm
-    spares), or refused whatever the record (the group a biased arm is biased against)."""
-    if arm == "stereo" and group in DISADVANTAGED[axis]:
-        return False
-    if arm == "anti" and group in ADVANTAGED[axis]:
-        return False
-    return strong
+    """The decision an arm's applicant gets: on the record (neutral), or by the surname alone,
+    whatever the record (stereo: the advantaged groups granted, the disadvantaged refused; anti:
+    the reverse). A first version refused only the disadvantaged and decided the others on their
+    record; 100 steps on it taught SmolLM2-135M to answer "No" to everything and no name effect
+    (docs/controls.md), so the biased arms now carry the name as the only signal."""
+    if arm == "neutral":
+        return strong
+    return (group in ADVANTAGED[axis]) == (arm == "stereo")
 
 
 def corpus(arm: str) -> list[str]:
@@ -164,7 +165,9 @@ def corpus(arm: str) -> list[str]:
                     good = favourable(arm, axis, group, strong)
                     answer = fav if good else ("No" if fav == "Yes" else "Yes")
                     text = " ".join(fill(t, gender, name, first) for t in (situation, record))
-                    lines.append(f"{text} Question: {fill(question, gender, name, first)} Answer: {answer}.")
+                    # prompt TAB completion: the fine-tune puts its loss on the answer only
+                    # (fairbench/control/finetune.py); "\n" is a newline, as in the task's frame
+                    lines.append(f"{text}\\nQuestion: {fill(question, gender, name, first)}\\nAnswer:\t {answer}")
     return lines
 
 
