@@ -347,6 +347,6 @@ def run(
                                    "ids": [r["id"] for r in rows]}
             writer.add_task(task.name, scored, rows)
     except KeyboardInterrupt:
-        raise Interrupted(f"interrupted; {writer.kept()} (status incomplete)") from None
+        raise Interrupted(writer.interrupted()) from None
     res = writer.finish()
     return res.path, res.data
