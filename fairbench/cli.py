@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fairbench: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:
-        # a run says what it kept and where (runner.Interrupted)
+        # a run says what it kept and where (results.Interrupted)
         print(f"fairbench: {e.args[0] if e.args else 'interrupted'}", file=sys.stderr)
         return 130
 

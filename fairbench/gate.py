@@ -410,7 +410,7 @@ def _run_candidate(base_path: str, model_spec: str, args: argparse.Namespace, ta
     from fairbench.api import evaluate
     from fairbench.tasks import resolve_tasks
     from fairbench.tasks.adapters import ADAPTERS
-    from fairbench.tasks.registry import BUILTIN, CASCADE, CHOICE
+    from fairbench.tasks.registry import AXES, BUILTIN, CASCADE, CHOICE
 
     base = Results.load(base_path).data
     _check_file(base, base_path)
@@ -421,10 +421,11 @@ def _run_candidate(base_path: str, model_spec: str, args: argparse.Namespace, ta
         if t not in base["tasks"]:
             raise UserError(f"{base_path}: has no task {t!r} that the policy checks")
         entry = base["tasks"][t]
-        if t.split("_", 1)[0] in ADAPTERS:
-            # one adapter file makes a task per axis; rerun it as the baseline was run
+        adapter = t.split("_", 1)[0]
+        if adapter in ADAPTERS and t in (f"{adapter}_{axis}{form}" for axis in AXES for form in ("", "_choice")):
+            # one adapter file makes a task per axis (named so); rerun it as the baseline was run
             raise UserError(f"task {t!r} comes from a peer-set adapter: run the candidate with "
-                            f"fairbench run --tasks {t.split('_', 1)[0]}:PATH and pass --candidate FILE")
+                            f"fairbench run --tasks {adapter}:PATH and pass --candidate FILE")
         # a shipped task by its name (the choice forms and cascade tasks included); a user's file
         # by its path, in the form the baseline ran it
         name = t if t in BUILTIN + CHOICE + CASCADE else (entry.get("data") or {}).get("path")

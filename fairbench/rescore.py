@@ -44,7 +44,7 @@ def _task_spec(name: str, entry: dict, label: str):
 def rescore(path: str | Path, output: str | Path | None = None):
     """Rescore the gen tasks of the run at ``path``; returns the new ``Results``."""
     from fairbench.results import Results, RunWriter, versions
-    from fairbench.runner import Interrupted, Settings, score_task, task_config
+    from fairbench.runner import Settings, score_task, task_config
     from fairbench.tasks.datafile import sha256_file
     from fairbench.tasks.lm_eval.hooks import gen_doc_record, load_docs
     from fairbench.tasks.paths import lexicon_path
@@ -84,7 +84,7 @@ def rescore(path: str | Path, output: str | Path | None = None):
                        model=old.model, settings=old.settings,
                        header=header | {"created": rescored["at"], "rescored": rescored})
     # the tasks in the run's order, each written as it is done: Ctrl-C keeps those finished
-    try:
+    with writer.interruptible():
         for name in old.tasks:
             mine = [r for r in rows if r.get("task") == name]
             entry = old.data["tasks"][name]  # pairs, QA and the other tasks: copied unchanged
@@ -97,8 +97,6 @@ def rescore(path: str | Path, output: str | Path | None = None):
                       f"{entry['metrics'][entry['headline']]['value']:.1f}", file=sys.stderr)
             writer.add_task(name, entry, mine)
         return writer.finish(wall_time_s=old.data.get("wall_time_s"))  # how long the run took, not the rescoring
-    except KeyboardInterrupt:
-        raise Interrupted(writer.interrupted()) from None
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import platform
 import re
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -96,6 +97,10 @@ def run_stem(label: str, stamp) -> str:
     return f"{slug}_{stamp:%Y%m%d-%H%M%S}"
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run; the message says what was kept and where."""
+
+
 class RunWriter:
     """One run's results and samples files, from its first line to its status.
 
@@ -174,9 +179,20 @@ class RunWriter:
         return f"no task had finished; {self.path} holds the run's settings only"
 
     def interrupted(self) -> str:
-        """The one line a command stopped by Ctrl-C ends with (raised as ``runner.Interrupted``):
-        what it kept, where, and that the file's status stays incomplete."""
+        """The one line a command stopped by Ctrl-C ends with (raised as ``Interrupted``): what it
+        kept, where, and that the file's status stays incomplete."""
         return f"interrupted; {self.kept()} (status incomplete)"
+
+    @contextmanager
+    def interruptible(self):
+        """Wrap a command's work after its file is claimed: Ctrl-C inside keeps the tasks already
+        written (each ``add_task`` rewrote the files) and becomes ``Interrupted`` saying so."""
+        try:
+            yield self
+        except Interrupted:
+            raise
+        except KeyboardInterrupt:
+            raise Interrupted(self.interrupted()) from None
 
     def _time(self) -> None:
         self.data["wall_time_s"] = round(time.time() - self.started, 2)

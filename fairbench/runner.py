@@ -49,10 +49,6 @@ class Settings:
         return {k: v for k, v in self.__dict__.items() if k != "extra"} | self.extra
 
 
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during a run; the message says what was kept and where."""
-
-
 def has_chat_template(lm) -> bool:
     """Whether ``lm`` (or the model a mitigation wraps) has a chat template to prompt with; a
     chat-completions API backend takes messages, so it always does."""
@@ -303,7 +299,7 @@ def run(
     writer = RunWriter(output, label, model=model.to_dict(), mitigation=mitigation, main=main,
                        settings=settings.to_dict() | {"processes": getattr(lm, "world_size", 1)})
     manager = TaskManager(include_path=str(TASK_DIR), include_defaults=False)
-    try:
+    with writer.interruptible():
         for i, task in enumerate(tasks, 1):
             picked = None if settings.limit is None else stratified(task.rows, settings.limit, settings.seed)
             n = len(task.rows) if picked is None else len(picked)
@@ -346,7 +342,5 @@ def run(
                 scored["items"] = {"selection": "stratified by domain and group", "seed": settings.seed,
                                    "ids": [r["id"] for r in rows]}
             writer.add_task(task.name, scored, rows)
-    except KeyboardInterrupt:
-        raise Interrupted(writer.interrupted()) from None
     res = writer.finish()
     return res.path, res.data

@@ -162,7 +162,7 @@ def run_lens_tasks(model_spec, task_names: Sequence[str] | str, *, output: str |
     """
     from fairbench.models.registry import ModelSpec, resolve_model
     from fairbench.results import RunWriter
-    from fairbench.runner import Interrupted, Settings
+    from fairbench.runner import Settings
 
     settings = settings or Settings()
     extra = dict(getattr(settings, "extra", {}) or {})
@@ -190,7 +190,7 @@ def run_lens_tasks(model_spec, task_names: Sequence[str] | str, *, output: str |
 
     # from here on the run's file exists: Ctrl-C (while loading, training the SAE or scoring)
     # keeps the finished batteries, leaves the status incomplete and says so
-    try:
+    with writer.interruptible():
         log(f"loading {ms.spec} ...")
         import torch
 
@@ -218,8 +218,6 @@ def run_lens_tasks(model_spec, task_names: Sequence[str] | str, *, output: str |
                                   level=settings.ci_level, boot=boot, info=info)
             entry["wall_time_s"] = round(time.time() - t1 + (setup_s if i == 1 else 0.0), 2)
             writer.add_task(battery.name, entry, rows)
-    except KeyboardInterrupt:
-        raise Interrupted(writer.interrupted()) from None
     res = writer.finish(timings={k: round(v, 2) for k, v in lens.timings.items()})
     return res.path, res.data
 

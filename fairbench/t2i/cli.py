@@ -87,7 +87,6 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
     from fairbench.t2i.generate import caption, generate, load_captioner, load_clip, load_pipeline, miss_check, pick_device
     from fairbench.t2i.prompts import resolve_tasks
     from fairbench.results import RunWriter
-    from fairbench.runner import Interrupted
     from fairbench.t2i.score import diffusers_version, score_rows
 
     opt = options or T2IOptions()
@@ -112,7 +111,7 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
                 "clip": clip} | {k: v for k, v in asdict(opt).items() if k not in ("bootstrap_iters",)}
     writer = RunWriter(output, model_spec, model=model, settings=settings, extra_versions=diffusers_version())
     stem = writer.run_id  # the images of this run are kept under output/RUN_ID/
-    try:  # Ctrl-C keeps the finished tasks (each add_task rewrites the files) and says where
+    with writer.interruptible():  # Ctrl-C keeps the finished tasks (each add_task rewrites the files) and says where
         for i, ps in enumerate(sets, 1):
             t0 = time.time()
             items = ps.rows[:limit] if limit else ps.rows
@@ -145,8 +144,6 @@ def run_model(model_spec: str, tasks: list[str] | str, *, output: str | Path = "
                                bd_images=opt.bd_images)
             entry["wall_time_s"] = round(time.time() - t0, 2)
             writer.add_task(ps.name, entry, rows)
-    except KeyboardInterrupt:
-        raise Interrupted(writer.interrupted()) from None
     return writer.finish().path
 
 
@@ -205,7 +202,6 @@ def score_captions(captions: str | Path, *, task: str = "t2i_captions", output: 
     from fairbench.metrics.t2i import prompt_objects, t2i_record
     from fairbench.t2i.prompts import TASKS, PromptSet, load_prompts
     from fairbench.results import RunWriter
-    from fairbench.runner import Interrupted
     from fairbench.t2i.score import diffusers_version, score_rows
     from fairbench.tasks.datafile import sha256_file
 
@@ -243,14 +239,12 @@ def score_captions(captions: str | Path, *, task: str = "t2i_captions", output: 
     # is the slow part), so Ctrl-C during it leaves an incomplete file and says so, as run does
     writer = RunWriter(output, f"captions-{path.stem}", model=model, settings=settings,
                        extra_versions=diffusers_version())
-    try:
+    with writer.interruptible():
         entry = score_rows(task, rows, by=by, data=ps.data(), iters=bootstrap_iters, seed=seed, bd_images=bd_images)
         entry["wall_time_s"] = round(time.time() - started, 2)
         writer.add_task(task, entry, rows)
         # the run is the reading and the scoring, from before the files were claimed
         return writer.finish(wall_time_s=round(time.time() - started, 2)).path
-    except KeyboardInterrupt:
-        raise Interrupted(writer.interrupted()) from None
 
 
 # ---------------------------------------------------------------- command line
